@@ -1,0 +1,27 @@
+# vpngw_module(NAME DEPS...) builds src/NAME/*.cc into the static library vpngw_NAME.
+# The include root is src/, so headers are included as "base/bytes.h", "wire/...".
+function(vpngw_module name)
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(srcs)
+    add_library(vpngw_${name} STATIC ${srcs})
+    target_include_directories(vpngw_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(vpngw_${name} PUBLIC ${ARGN})
+  else()
+    add_library(vpngw_${name} INTERFACE)
+    target_include_directories(vpngw_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(vpngw_${name} INTERFACE ${ARGN})
+  endif()
+endfunction()
+
+# vpngw_test(NAME DIR DEPS...) builds test/DIR/**/*.cc into one gtest binary and registers it.
+function(vpngw_test name dir)
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/test/${dir}/*.cc)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${name} ${srcs})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/test ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main GTest::gmock)
+  add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600)
+endfunction()

@@ -1,0 +1,39 @@
+#include "dataplane/backend.h"
+
+namespace vpngw::dataplane {
+
+void RecordingBackend::install(const ChildSa& sa) {
+  std::lock_guard lock(mu_);
+  sas_[sa.in.spi] = sa;
+  ++installs_;
+}
+
+void RecordingBackend::remove(uint32_t spi_in) {
+  std::lock_guard lock(mu_);
+  if (sas_.erase(spi_in) > 0) {
+    ++removals_;
+  }
+}
+
+SaCounters RecordingBackend::counters(uint32_t) const { return {}; }
+
+size_t RecordingBackend::size() const {
+  std::lock_guard lock(mu_);
+  return sas_.size();
+}
+
+bool RecordingBackend::has(uint32_t spi_in) const {
+  std::lock_guard lock(mu_);
+  return sas_.count(spi_in) > 0;
+}
+
+std::vector<uint32_t> RecordingBackend::inboundSpis() const {
+  std::lock_guard lock(mu_);
+  std::vector<uint32_t> out;
+  for (const auto& [spi, sa] : sas_) {
+    out.push_back(spi);
+  }
+  return out;
+}
+
+}  // namespace vpngw::dataplane

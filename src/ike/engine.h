@@ -1,0 +1,100 @@
+#pragma once
+// The sans-IO IKE engine: events in (datagrams, timer ticks, commands), actions out through
+// Output (send a datagram, install/remove a CHILD SA, status changes). It owns no sockets,
+// clocks, threads or files, so two engines can be wired together in one test process with a
+// fake clock.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/ip.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "base/time.h"
+#include "dataplane/child_sa.h"
+#include "ike/config.h"
+#include "ike/status.h"
+
+namespace vpngw::ike {
+
+struct Datagram {
+  Endpoint local;   // the address and port it arrived on (or leaves from)
+  Endpoint remote;  // the peer's address and port
+  Bytes data;       // the IKE message (for port 4500 without the 4-byte non-ESP marker)
+};
+
+class Output {
+ public:
+  virtual ~Output() = default;
+  // Send an IKE message. On port 4500 the runtime prepends the non-ESP marker.
+  virtual void send(const Datagram& datagram) = 0;
+  virtual void installChildSa(const dataplane::ChildSa& sa) = 0;
+  virtual void removeChildSa(const std::string& tunnel, uint32_t spi_in) = 0;
+  // A tunnel's connection status changed (logging, routes, events).
+  virtual void statusChanged(const TunnelStatus& status) { (void)status; }
+};
+
+struct EngineOptions {
+  // Retransmission of requests: first timeout, multiplied by backoff per retransmit;
+  // the request is abandoned after max_retransmits retransmissions and one last timeout.
+  Duration retransmit_timeout = 1000ms;
+  double retransmit_backoff = 2.0;
+  uint32_t max_retransmits = 3;
+  // Delay before retrying a failed negotiation: short for the first tries, then steady.
+  Duration quick_retry_delay = 1000ms;
+  uint32_t quick_retries = 2;  // after the first try: tries 2 and 3 start quickly
+  Duration retry_interval = 12000ms;
+  uint32_t failures_before_failed_state = 3;
+  // Half-open IKE SAs (responder) are dropped after this long.
+  Duration half_open_timeout = 30000ms;
+};
+
+// Per-reason counters of what the engine dropped or refused.
+struct EngineCounters {
+  uint64_t received = 0;
+  uint64_t sent = 0;
+  uint64_t retransmits = 0;
+  uint64_t dropped_malformed = 0;        // undecodable
+  uint64_t dropped_unknown_spi = 0;      // no IKE SA for it
+  uint64_t dropped_integrity = 0;        // ICV/tag did not verify
+  uint64_t dropped_unexpected = 0;       // wrong exchange/state/message ID
+  uint64_t dropped_version = 0;          // IKEv1 or other major version
+  uint64_t retransmitted_responses = 0;  // replies to retransmitted requests
+  uint64_t ike_sas_established = 0;
+  uint64_t child_sas_established = 0;
+  uint64_t negotiations_failed = 0;
+};
+
+class Engine {
+ public:
+  Engine(EngineOptions options, Random& random, Output& output, Logger& logger);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Loads (or reloads) the configuration. New initiator tunnels start negotiating; tunnels
+  // that disappeared are torn down (Delete sent).
+  void load(const Config& config, TimePoint now);
+
+  void handleDatagram(const Datagram& datagram, TimePoint now);
+  // Runs every timer due at or before now.
+  void handleTimers(TimePoint now);
+  // When handleTimers must next be called (nullopt: nothing scheduled).
+  std::optional<TimePoint> nextDeadline() const;
+
+  // Sends Delete for every IKE SA and removes all CHILD SAs (daemon shutdown).
+  void shutdown(TimePoint now);
+
+  std::vector<TunnelStatus> status() const;
+  std::optional<TunnelStatus> status(const std::string& tunnel) const;
+  const EngineCounters& counters() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vpngw::ike
