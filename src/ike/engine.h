@@ -43,6 +43,7 @@ struct EngineOptions {
   Duration retransmit_timeout = 1000ms;
   double retransmit_backoff = 2.0;
   uint32_t max_retransmits = 3;
+  Duration retransmit_timeout_max = 4000ms;  // cap on one wait: 1 s, 2 s, 4 s, 4 s = 11 s
   // Delay before retrying a failed negotiation: short for the first tries, then steady.
   Duration quick_retry_delay = 1000ms;
   uint32_t quick_retries = 2;  // after the first try: tries 2 and 3 start quickly

@@ -1,0 +1,690 @@
+// Engine dispatch: classifies each datagram, finds its IKE SA, enforces message-ID and
+// retransmission rules (RFC 7296 §2.1, §2.2), runs the timers and keeps tunnel status.
+#include "ike/engine.h"
+
+#include <algorithm>
+
+#include "base/byte_io.h"
+#include "ike/engine_impl.h"
+#include "ike/traffic_selectors.h"
+
+namespace vpngw::ike {
+
+namespace v2 = wire::v2;
+using wire::ExchangeType;
+
+Engine::Engine(EngineOptions options, Random& random, Output& output, Logger& logger)
+    : impl_(std::make_unique<Impl>(options, random, output, logger)) {}
+Engine::~Engine() = default;
+void Engine::load(const Config& config, TimePoint now) { impl_->load(config, now); }
+void Engine::handleDatagram(const Datagram& d, TimePoint now) { impl_->handleDatagram(d, now); }
+void Engine::handleTimers(TimePoint now) { impl_->handleTimers(now); }
+std::optional<TimePoint> Engine::nextDeadline() const { return impl_->nextDeadline(); }
+void Engine::shutdown(TimePoint now) { impl_->shutdown(now); }
+std::vector<TunnelStatus> Engine::status() const { return impl_->status(); }
+std::optional<TunnelStatus> Engine::status(const std::string& t) const {
+  return impl_->status(t);
+}
+const EngineCounters& Engine::counters() const { return impl_->counters(); }
+
+Engine::Impl::Impl(EngineOptions options, Random& random, Output& output, Logger& logger)
+    : options_(options), random_(random), output_(output), logger_(logger) {}
+
+namespace {
+
+std::vector<Tunnel::Pair> wantedChildren(const TunnelConfig& cfg) {
+  if (cfg.route_mode == RouteMode::Route) {
+    // Route mode (seed 004): one CHILD SA with 0.0.0.0/0 on both sides; routes decide.
+    std::vector<Ipv4Range> any{Ipv4Range{Ipv4{0}, Ipv4{0xffffffff}}};
+    return {{any, any}};
+  }
+  if (!cfg.child_sa_per_subnet_pair) {
+    return {{toRanges(cfg.local_subnets), toRanges(cfg.remote_subnets)}};
+  }
+  std::vector<Tunnel::Pair> pairs;
+  for (const auto& l : cfg.local_subnets) {
+    for (const auto& r : cfg.remote_subnets) {
+      pairs.push_back({{Ipv4Range::of(l)}, {Ipv4Range::of(r)}});
+    }
+  }
+  return pairs;
+}
+
+ExchangeType exchangeOf(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::Init:
+      return ExchangeType::IkeSaInit;
+    case RequestKind::Auth:
+      return ExchangeType::IkeAuth;
+    case RequestKind::CreateChild:
+      return ExchangeType::CreateChildSa;
+    case RequestKind::Delete:
+    case RequestKind::Liveness:
+      break;
+  }
+  return ExchangeType::Informational;
+}
+
+}  // namespace
+
+void Engine::Impl::load(const Config& config, TimePoint now) {
+  // Reload replaces every tunnel: IKE SAs of the old configuration are deleted and the new
+  // set negotiates afresh.
+  for (auto& [key, sa] : sas_) {
+    if (sa.state == IkeState::Established) {
+      deleteSaNow(sa, now);
+    }
+  }
+  for (auto it = sas_.begin(); it != sas_.end();) {
+    uint64_t key = it->first;
+    ++it;
+    destroySa(key);
+  }
+  tunnels_.clear();
+  config_ = config;
+  for (const auto& tc : config_.tunnels) {
+    const GatewayConfig* gw = config_.findGateway(tc.gateway);
+    const CustomerGatewayConfig* cgw = config_.findCustomerGateway(tc.customer_gateway);
+    if (gw == nullptr || cgw == nullptr) {
+      logger_.error("ike", "tunnel " + tc.name + ": unknown gateway or customer gateway");
+      continue;
+    }
+    Tunnel t;
+    t.cfg = tc;
+    t.gateway = *gw;
+    t.customer_gateway = *cgw;
+    t.ike_suite = ikeSuiteFor(tc.ike);
+    t.child_suite = childSuiteFor(tc.ipsec);
+    t.local_id = tc.ike.local_id.value_or(Identity::ofAddress(gw->public_ip));
+    t.remote_id = tc.ike.remote_id.value_or(Identity::ofAddress(cgw->ip));
+    t.wanted_children = wantedChildren(tc);
+    auto [it, inserted] = tunnels_.emplace(tc.name, std::move(t));
+    Tunnel& tun = it->second;
+    if (tc.ike.version == IkeVersion::V1) {
+      tun.last_error = "IKEv1 is not available in this build; the tunnel stays down";
+      logger_.warn("ike", "tunnel " + tc.name + ": " + tun.last_error);
+      continue;
+    }
+    if (tun.canInitiate()) {
+      startNegotiation(tun, now);
+    }
+  }
+}
+
+void Engine::Impl::startNegotiation(Tunnel& t, TimePoint now) {
+  t.retry_at.reset();
+  ++t.attempts;
+  initiateInit(t, now, std::nullopt);
+}
+
+// ---------------------------------------------------------------------------------------
+// Receiving
+
+void Engine::Impl::handleDatagram(const Datagram& d, TimePoint now) {
+  ++counters_.received;
+  auto header = v2::decodeHeader(d.data);
+  if (!header) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  if ((header->version >> 4) == 1) {
+    ++counters_.dropped_version;
+    handleIkev1(d, now);
+    return;
+  }
+  auto decoded = v2::decode(d.data);
+  if (!decoded) {
+    ++counters_.dropped_malformed;
+    logger_.debug("ike", "dropped malformed message from " + d.remote.toString() + ": " +
+                             decoded.error().message);
+    return;
+  }
+  const v2::Message& m = *decoded;
+  const v2::Header& h = m.header;
+  bool response = h.isResponse();
+  // The I flag names the original initiator of the IKE SA (RFC 7296 §3.1): when the sender
+  // is the initiator, our SPI is the responder SPI.
+  bool sender_is_initiator = h.isInitiator();
+
+  if (!response && h.exchange == static_cast<uint8_t>(ExchangeType::IkeSaInit)) {
+    if (h.spi_r != 0 || !sender_is_initiator || h.message_id != 0) {
+      ++counters_.dropped_unexpected;
+      return;
+    }
+    respondInit(m, d, now);
+    return;
+  }
+  uint64_t key = sender_is_initiator ? h.spi_r : h.spi_i;
+  IkeSa* sa = findSa(key);
+  if (sa == nullptr || (sa->initiator == sender_is_initiator) ||
+      (sa->spi_i != h.spi_i) ||
+      (h.exchange != static_cast<uint8_t>(ExchangeType::IkeSaInit) && sa->spi_r != h.spi_r)) {
+    ++counters_.dropped_unknown_spi;
+    return;
+  }
+  if (response) {
+    dispatchResponse(*sa, m, d, now);
+  } else {
+    dispatchRequest(*sa, m, d, now);
+  }
+}
+
+void Engine::Impl::dispatchRequest(IkeSa& sa, const v2::Message& m, const Datagram& d,
+                                   TimePoint now) {
+  const v2::Header& h = m.header;
+  // A retransmission of the last request gets the cached response again (RFC 7296 §2.1),
+  // after the integrity check so that forged copies cannot trigger replies.
+  if (sa.last_response_id && h.message_id == *sa.last_response_id) {
+    if (!openProtected(sa, m, d)) {
+      return;
+    }
+    ++counters_.retransmitted_responses;
+    transmit(sa.last_response_from, d.remote, sa.last_response);
+    return;
+  }
+  if (h.message_id != sa.expected_peer_request) {
+    ++counters_.dropped_unexpected;
+    return;
+  }
+  auto inner = openProtected(sa, m, d);
+  if (!inner) {
+    return;
+  }
+  switch (static_cast<ExchangeType>(h.exchange)) {
+    case ExchangeType::IkeAuth:
+      if (sa.initiator || sa.state != IkeState::InitDone) {
+        ++counters_.dropped_unexpected;
+        return;
+      }
+      respondAuth(sa, m, *inner, d, now);
+      return;
+    case ExchangeType::CreateChildSa:
+      if (sa.state != IkeState::Established) {
+        ++counters_.dropped_unexpected;
+        return;
+      }
+      respondCreateChild(sa, m, *inner, d, now);
+      return;
+    case ExchangeType::Informational:
+      if (sa.state != IkeState::Established && sa.state != IkeState::Deleting) {
+        ++counters_.dropped_unexpected;
+        return;
+      }
+      respondInformational(sa, m, *inner, d, now);
+      return;
+    default:
+      ++counters_.dropped_unexpected;
+      return;
+  }
+}
+
+void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datagram& d,
+                                    TimePoint now) {
+  const v2::Header& h = m.header;
+  if (!sa.outstanding || sa.outstanding->message_id != h.message_id ||
+      static_cast<uint8_t>(exchangeOf(sa.outstanding->kind)) != h.exchange) {
+    ++counters_.dropped_unexpected;
+    return;
+  }
+  if (sa.outstanding->kind == RequestKind::Init) {
+    processInitResponse(sa, m, d, now);
+    return;
+  }
+  auto inner = openProtected(sa, m, d);
+  if (!inner) {
+    return;
+  }
+  OutstandingRequest req = std::move(*sa.outstanding);
+  sa.outstanding.reset();
+  // The peer may have moved (NAT mapping change); answer where it now is.
+  switch (req.kind) {
+    case RequestKind::Auth:
+      processAuthResponse(sa, std::move(*req.child), *inner, now);
+      return;
+    case RequestKind::CreateChild:
+      processCreateChildResponse(sa, std::move(*req.child), *inner, now);
+      return;
+    case RequestKind::Delete:
+    case RequestKind::Liveness:
+      processInformationalResponse(sa, req.kind, now);
+      return;
+    case RequestKind::Init:
+      return;
+  }
+}
+
+std::optional<std::vector<v2::Payload>> Engine::Impl::openProtected(IkeSa& sa,
+                                                                    const v2::Message& m,
+                                                                    const Datagram& d) {
+  if (!sa.protector || m.payloads.empty() || m.payloads.back().type != wire::payload::kSk) {
+    ++counters_.dropped_unexpected;
+    return std::nullopt;
+  }
+  auto inner = sa.protector->open(d.data, m);
+  if (!inner) {
+    if (inner.error().message.rfind("integrity", 0) == 0) {
+      ++counters_.dropped_integrity;
+    } else {
+      ++counters_.dropped_malformed;
+    }
+    logger_.debug("ike", "dropped protected message from " + d.remote.toString() + ": " +
+                             inner.error().message);
+    return std::nullopt;
+  }
+  return std::move(*inner);
+}
+
+void Engine::Impl::handleIkev1(const Datagram& d, TimePoint now) {
+  // An IKEv1 (ISAKMP) message at an IKEv2 tunnel: the peer speaks the other version.
+  for (Tunnel* t : candidates(d.local, d.remote)) {
+    if (t->cfg.ike.version != IkeVersion::V2) {
+      continue;
+    }
+    recordFailure(*t, Phase::One, DiagnosisCode::VersionMismatch,
+                  "peer " + d.remote.address.toString() +
+                      " speaks IKEv1 but this tunnel is configured for IKEv2: set the same "
+                      "IKE version on both sides",
+                  now);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sending and retransmission
+
+void Engine::Impl::transmit(const Endpoint& local, const Endpoint& remote, Bytes data) {
+  ++counters_.sent;
+  output_.send(Datagram{local, remote, std::move(data)});
+}
+
+void Engine::Impl::sendRequest(IkeSa& sa, RequestKind kind, ExchangeType exchange,
+                               const std::vector<v2::Payload>& inner, TimePoint now,
+                               std::optional<PendingChild> child) {
+  v2::Header h;
+  h.spi_i = sa.spi_i;
+  h.spi_r = sa.spi_r;
+  h.exchange = static_cast<uint8_t>(exchange);
+  h.flags = sa.initiator ? wire::flags::kInitiator : 0;
+  h.message_id = sa.next_request_id++;
+  auto sealed = sa.protector->seal(h, inner, random_);
+  if (!sealed) {
+    logger_.error("ike", "cannot protect request: " + sealed.error().message);
+    return;
+  }
+  OutstandingRequest req;
+  req.kind = kind;
+  req.message_id = h.message_id;
+  req.datagram = std::move(*sealed);
+  req.local = sa.local;
+  req.remote = sa.remote;
+  req.deadline = now + options_.retransmit_timeout;
+  req.child = std::move(child);
+  transmit(req.local, req.remote, req.datagram);
+  sa.outstanding = std::move(req);
+  schedule({sa.outstanding->deadline, TimerKind::Retransmit, sa.key, {}});
+}
+
+void Engine::Impl::sendResponse(IkeSa& sa, const v2::Message& request, const Datagram& d,
+                                const std::vector<v2::Payload>& inner) {
+  v2::Header h;
+  h.spi_i = sa.spi_i;
+  h.spi_r = sa.spi_r;
+  h.exchange = request.header.exchange;
+  h.flags = wire::flags::kResponse | (sa.initiator ? wire::flags::kInitiator : 0);
+  h.message_id = request.header.message_id;
+  auto sealed = sa.protector->seal(h, inner, random_);
+  if (!sealed) {
+    logger_.error("ike", "cannot protect response: " + sealed.error().message);
+    return;
+  }
+  sa.expected_peer_request = request.header.message_id + 1;
+  sa.last_response_id = request.header.message_id;
+  sa.last_response = *sealed;
+  sa.last_response_from = d.local;
+  sa.last_response_to = d.remote;
+  transmit(d.local, d.remote, std::move(*sealed));
+}
+
+void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
+  OutstandingRequest& req = *sa.outstanding;
+  if (req.retransmits < options_.max_retransmits) {
+    ++req.retransmits;
+    ++counters_.retransmits;
+    Duration timeout = options_.retransmit_timeout;
+    for (uint32_t i = 0; i < req.retransmits && timeout < options_.retransmit_timeout_max; ++i) {
+      timeout = Duration(static_cast<int64_t>(timeout.count() * options_.retransmit_backoff));
+    }
+    timeout = std::min(timeout, options_.retransmit_timeout_max);
+    req.deadline = now + timeout;
+    transmit(req.local, req.remote, req.datagram);
+    schedule({req.deadline, TimerKind::Retransmit, sa.key, {}});
+    return;
+  }
+  // Abandoned: the peer does not answer.
+  RequestKind kind = req.kind;
+  uint32_t tries = req.retransmits + 1;
+  Endpoint remote = req.remote;
+  std::string tunnel = sa.tunnel;
+  uint64_t key = sa.key;
+  destroySa(key);
+  Tunnel* t = findTunnel(tunnel);
+  if (t == nullptr) {
+    return;
+  }
+  std::string what(wire::exchangeName(exchangeOf(kind)));
+  std::string text = "no answer from " + remote.address.toString() + " on UDP " +
+                     std::to_string(remote.port) + " to " + what + " after " +
+                     std::to_string(tries) + " transmissions: check that the peer is up and " +
+                     "that UDP 500 and 4500 (and ESP) are open between the gateways";
+  recordFailure(*t, kind == RequestKind::Init || kind == RequestKind::Auth ? Phase::One
+                                                                           : Phase::Two,
+                DiagnosisCode::PeerUnreachable, text, now);
+}
+
+// ---------------------------------------------------------------------------------------
+// Timers
+
+void Engine::Impl::handleTimers(TimePoint now) {
+  while (!timers_.empty() && timers_.top().at <= now) {
+    TimerEntry e = timers_.top();
+    timers_.pop();
+    switch (e.kind) {
+      case TimerKind::Retransmit: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr && sa->outstanding && sa->outstanding->deadline <= now) {
+          retransmitOrGiveUp(*sa, now);
+        }
+        break;
+      }
+      case TimerKind::HalfOpen: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr && sa->state == IkeState::InitDone &&
+            sa->created + options_.half_open_timeout <= now) {
+          destroySa(e.sa_key);
+        }
+        break;
+      }
+      case TimerKind::TunnelRetry: {
+        Tunnel* t = findTunnel(e.tunnel);
+        if (t != nullptr && t->retry_at && *t->retry_at <= now && t->ike_sa == 0) {
+          startNegotiation(*t, now);
+        }
+        break;
+      }
+    }
+  }
+}
+
+std::optional<TimePoint> Engine::Impl::nextDeadline() const {
+  if (timers_.empty()) {
+    return std::nullopt;
+  }
+  return timers_.top().at;
+}
+
+// ---------------------------------------------------------------------------------------
+// Bookkeeping
+
+uint64_t Engine::Impl::newIkeSpi() {
+  for (;;) {
+    uint64_t spi = random_.u64();
+    if (spi != 0 && sas_.count(spi) == 0) {
+      return spi;
+    }
+  }
+}
+
+uint32_t Engine::Impl::newChildSpi() {
+  for (;;) {
+    // Like strongSwan, keep inbound SPIs in 0xc0000000.. so they never collide with the
+    // reserved range 1-255 (RFC 4303 §2.1).
+    uint32_t spi = random_.u32() | 0xc0000000u;
+    if (child_spis_.insert(spi).second) {
+      return spi;
+    }
+  }
+}
+
+Bytes Engine::Impl::newNonce() {
+  Bytes n(32);
+  random_.fill(n);
+  return n;
+}
+
+Tunnel* Engine::Impl::findTunnel(const std::string& name) {
+  auto it = tunnels_.find(name);
+  return it == tunnels_.end() ? nullptr : &it->second;
+}
+
+IkeSa* Engine::Impl::findSa(uint64_t key) {
+  auto it = sas_.find(key);
+  return it == sas_.end() ? nullptr : &it->second;
+}
+
+std::vector<Tunnel*> Engine::Impl::candidates(const Endpoint& local, const Endpoint& remote) {
+  std::vector<Tunnel*> exact;
+  std::vector<Tunnel*> any;
+  for (auto& [name, t] : tunnels_) {
+    if (t.gateway.bind_ip != local.address) {
+      continue;
+    }
+    if (t.customer_gateway.ip == remote.address) {
+      exact.push_back(&t);
+    } else if (t.customer_gateway.ip.isAny()) {
+      any.push_back(&t);
+    }
+  }
+  exact.insert(exact.end(), any.begin(), any.end());
+  return exact;
+}
+
+void Engine::Impl::setStatus(Tunnel& t, ConnectionStatus s) {
+  if (t.status == s) {
+    return;
+  }
+  logger_.info("ike", "tunnel " + t.cfg.name + ": " + std::string(toString(t.status)) + " -> " +
+                          std::string(toString(s)));
+  t.status = s;
+  output_.statusChanged(statusOf(t));
+}
+
+bool Engine::Impl::healthyOnOtherSa(const Tunnel& t) const {
+  auto it = sas_.find(t.ike_sa);
+  return t.ike_sa != 0 && it != sas_.end() && it->second.state == IkeState::Established &&
+         !it->second.children.empty();
+}
+
+void Engine::Impl::adoptIkeSa(Tunnel& t, IkeSa& sa, TimePoint now) {
+  IkeSa* other = t.ike_sa != sa.key ? findSa(t.ike_sa) : nullptr;
+  t.ike_sa = sa.key;
+  if (other == nullptr) {
+    return;
+  }
+  if (other->state != IkeState::Established) {
+    // Our own negotiation still in flight: it finishes (or fails) on its own and is resolved
+    // against this one then.
+    t.ike_sa = sa.key;
+    return;
+  }
+  if (other->established_at < sa.created) {
+    // The other SA predates this negotiation: the peer started over (restart, lost state).
+    logger_.info("ike", "tunnel " + t.cfg.name + ": replacing the previous IKE SA");
+    deleteSaNow(*other, now);
+    destroySa(other->key);
+    t.ike_sa = sa.key;
+    return;
+  }
+  // Both sides initiated at the same time and both SAs came up. Keep the one with the lower
+  // initiator SPI, a rule both ends evaluate alike; the initiator of the other one deletes it.
+  IkeSa* keep = sa.spi_i < other->spi_i ? &sa : other;
+  IkeSa* drop = keep == &sa ? other : &sa;
+  t.ike_sa = keep->key;
+  if (drop->initiator) {
+    logger_.info("ike", "tunnel " + t.cfg.name + ": closing duplicate IKE SA");
+    deleteSaNow(*drop, now);
+    destroySa(drop->key);
+  }
+}
+
+void Engine::Impl::recordFailure(Tunnel& t, Phase phase, DiagnosisCode code,
+                                 const std::string& text, TimePoint now, uint64_t sa_key) {
+  ++counters_.negotiations_failed;
+  if (healthyOnOtherSa(t)) {
+    if (sa_key != t.ike_sa) {
+      // A stray or duplicate negotiation failed while the tunnel is up on its own IKE SA.
+      logger_.info("ike", "tunnel " + t.cfg.name + ": ignoring failed extra negotiation: " + text);
+      return;
+    }
+    // An additional CHILD SA was refused: the tunnel stays up, the diagnosis says why some
+    // subnets do not pass.
+    t.last_error = text;
+    t.last_error_at = now;
+    t.diagnosis = Diagnosis{code, text};
+    logger_.warn("ike", "tunnel " + t.cfg.name + ": CHILD SA refused (" +
+                            std::string(toString(code)) + "): " + text);
+    return;
+  }
+  ++t.failures;
+  t.last_error = text;
+  t.last_error_at = now;
+  t.diagnosis = Diagnosis{code, text};
+  logger_.warn("ike", "tunnel " + t.cfg.name + ": negotiation failed (" +
+                          std::string(toString(code)) + "): " + text);
+  if (t.failures >= options_.failures_before_failed_state) {
+    setStatus(t, phase == Phase::One ? ConnectionStatus::Phase1Failed
+                                     : ConnectionStatus::Phase2Failed);
+  } else if (t.status == ConnectionStatus::Connected) {
+    setStatus(t, ConnectionStatus::Connecting);
+  }
+  scheduleRetry(t, now);
+}
+
+void Engine::Impl::scheduleRetry(Tunnel& t, TimePoint now) {
+  if (!t.canInitiate() || t.ike_sa != 0) {
+    return;
+  }
+  // The first tries follow each other quickly so that three of them end well within 40 s;
+  // after that the tunnel retries at a steady pace (spec §3: every 12 s).
+  Duration delay = t.failures <= options_.quick_retries ? options_.quick_retry_delay
+                                                        : options_.retry_interval;
+  t.retry_at = now + delay;
+  schedule({*t.retry_at, TimerKind::TunnelRetry, 0, t.cfg.name});
+}
+
+void Engine::Impl::recordSuccess(Tunnel& t, TimePoint now) {
+  (void)now;
+  t.failures = 0;
+  t.diagnosis = {};
+  t.retry_at.reset();
+  setStatus(t, ConnectionStatus::Connected);
+}
+
+void Engine::Impl::destroySa(uint64_t key) {
+  auto it = sas_.find(key);
+  if (it == sas_.end()) {
+    return;
+  }
+  IkeSa& sa = it->second;
+  for (const auto& c : sa.children) {
+    output_.removeChildSa(sa.tunnel, c.spi_in);
+    child_spis_.erase(c.spi_in);
+  }
+  if (sa.outstanding && sa.outstanding->child) {
+    child_spis_.erase(sa.outstanding->child->spi_in);
+  }
+  if (!sa.initiator) {
+    half_open_.erase({sa.remote.address.value, sa.remote.port, sa.spi_i});
+  }
+  if (Tunnel* t = findTunnel(sa.tunnel); t != nullptr && t->ike_sa == key) {
+    t->ike_sa = 0;
+  }
+  sas_.erase(it);  // IkeKeys are SecureBytes: wiped here
+}
+
+void Engine::Impl::deleteSaNow(IkeSa& sa, TimePoint now) {
+  (void)now;
+  if (!sa.protector) {
+    return;
+  }
+  v2::Payload del{wire::payload::kDelete, false, v2::DeletePayload{wire::ProtocolId::Ike, 0, {}}};
+  v2::Header h;
+  h.spi_i = sa.spi_i;
+  h.spi_r = sa.spi_r;
+  h.exchange = static_cast<uint8_t>(ExchangeType::Informational);
+  h.flags = sa.initiator ? wire::flags::kInitiator : 0;
+  h.message_id = sa.next_request_id++;
+  auto sealed = sa.protector->seal(h, {del}, random_);
+  if (sealed) {
+    transmit(sa.local, sa.remote, std::move(*sealed));
+  }
+}
+
+void Engine::Impl::shutdown(TimePoint now) {
+  std::vector<uint64_t> keys;
+  for (auto& [key, sa] : sas_) {
+    if (sa.state == IkeState::Established) {
+      deleteSaNow(sa, now);
+    }
+    keys.push_back(key);
+  }
+  for (uint64_t k : keys) {
+    destroySa(k);
+  }
+  while (!timers_.empty()) {
+    timers_.pop();
+  }
+}
+
+TunnelStatus Engine::Impl::statusOf(const Tunnel& t) const {
+  TunnelStatus s;
+  s.name = t.cfg.name;
+  s.status = t.status;
+  s.last_error = t.last_error;
+  s.last_error_at = t.last_error_at;
+  s.diagnosis = t.diagnosis;
+  s.attempts = t.attempts;
+  s.failures = t.failures;
+  auto it = sas_.find(t.ike_sa);
+  if (t.ike_sa != 0 && it != sas_.end() && it->second.state == IkeState::Established) {
+    const IkeSa& sa = it->second;
+    IkeSaStatus is;
+    is.spi_i = sa.spi_i;
+    is.spi_r = sa.spi_r;
+    is.initiator = sa.initiator;
+    is.algorithms = sa.suite.name();
+    is.local = sa.local;
+    is.remote = sa.remote;
+    is.established_at = sa.established_at;
+    s.ike_sa = is;
+    for (const auto& c : sa.children) {
+      ChildSaStatus cs;
+      cs.spi_in = c.spi_in;
+      cs.spi_out = c.spi_out;
+      cs.local_ts = toStrings(c.local_ts);
+      cs.remote_ts = toStrings(c.remote_ts);
+      cs.algorithms = c.suite.name();
+      cs.protocol = c.suite.protocol == wire::ProtocolId::Ah ? "ah" : "esp";
+      cs.established_at = c.established_at;
+      s.child_sas.push_back(std::move(cs));
+    }
+  }
+  return s;
+}
+
+std::vector<TunnelStatus> Engine::Impl::status() const {
+  std::vector<TunnelStatus> out;
+  out.reserve(tunnels_.size());
+  for (const auto& [name, t] : tunnels_) {
+    out.push_back(statusOf(t));
+  }
+  return out;
+}
+
+std::optional<TunnelStatus> Engine::Impl::status(const std::string& name) const {
+  auto it = tunnels_.find(name);
+  if (it == tunnels_.end()) {
+    return std::nullopt;
+  }
+  return statusOf(it->second);
+}
+
+}  // namespace vpngw::ike

@@ -1,0 +1,273 @@
+#pragma once
+// Internal state of the IKEv2 engine. Private to src/ike: the exchange files (ike_init.cc,
+// ike_auth.cc, child_create.cc, informational.cc) implement the member functions of
+// Engine::Impl that handle their exchange; engine.cc holds dispatch, timers and bookkeeping.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "crypto/algorithms.h"
+#include "crypto/ikev2_keys.h"
+#include "ike/engine.h"
+#include "ike/proposal.h"
+#include "ike/protect.h"
+#include "wire/ikev2_message.h"
+
+namespace vpngw::ike {
+
+// A tunnel as the engine runs it: its configuration resolved against gateways and customer
+// gateways, plus the connection bookkeeping the status shows.
+struct Tunnel {
+  TunnelConfig cfg;
+  GatewayConfig gateway;
+  CustomerGatewayConfig customer_gateway;
+  IkeSuite ike_suite;
+  ChildSuite child_suite;
+  Identity local_id;
+  Identity remote_id;
+  // Selector sets of the CHILD SAs this tunnel wants: one entry with all subnets, or one per
+  // (local, remote) subnet pair; in route mode a single 0.0.0.0/0 pair.
+  struct Pair {
+    std::vector<Ipv4Range> local;
+    std::vector<Ipv4Range> remote;
+  };
+  std::vector<Pair> wanted_children;
+
+  ConnectionStatus status = ConnectionStatus::Connecting;
+  Diagnosis diagnosis;
+  std::string last_error;
+  std::optional<TimePoint> last_error_at;
+  uint32_t attempts = 0;
+  uint32_t failures = 0;
+  uint64_t ike_sa = 0;  // key of the current IKE SA in Impl::sas_, 0 when none
+  std::optional<TimePoint> retry_at;
+  bool canInitiate() const { return cfg.initiator && !customer_gateway.ip.isAny(); }
+};
+
+struct ChildSaState {
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  ChildSuite suite;
+  std::vector<Ipv4Range> local_ts;
+  std::vector<Ipv4Range> remote_ts;
+  TimePoint established_at{};
+};
+
+enum class IkeState {
+  InitSent,      // initiator: IKE_SA_INIT request out
+  InitDone,      // responder: IKE_SA_INIT answered, waiting for IKE_AUTH (half-open)
+  AuthSent,      // initiator: IKE_AUTH request out
+  Established,
+  Deleting,      // Delete sent, waiting for the answer
+};
+
+// What an outstanding request of ours is about, so the response can be matched to it.
+enum class RequestKind { Init, Auth, CreateChild, Delete, Liveness };
+
+// A CHILD SA we are negotiating (initiator side of IKE_AUTH or CREATE_CHILD_SA).
+struct PendingChild {
+  size_t pair_index = 0;  // index into Tunnel::wanted_children
+  uint32_t spi_in = 0;
+  Bytes nonce;                         // CREATE_CHILD_SA only
+  crypto::KeyExchangePtr ke;           // CREATE_CHILD_SA with PFS only
+};
+
+struct OutstandingRequest {
+  RequestKind kind = RequestKind::Init;
+  uint32_t message_id = 0;
+  Bytes datagram;
+  Endpoint local;
+  Endpoint remote;
+  uint32_t retransmits = 0;
+  TimePoint deadline{};  // next retransmit (or give-up) time
+  std::optional<PendingChild> child;
+};
+
+struct IkeSa {
+  uint64_t key = 0;  // our SPI: spi_i when we initiated, spi_r when we responded
+  std::string tunnel;  // name of the tunnel it belongs to ("" while the responder is
+                       // still unsure which of several candidates it serves)
+  std::string gateway;  // name of the local gateway
+  bool initiator = false;
+  uint64_t spi_i = 0;
+  uint64_t spi_r = 0;
+  IkeState state = IkeState::InitSent;
+  Endpoint local;
+  Endpoint remote;
+  IkeSuite suite;
+  crypto::KeyExchangePtr ke;
+  Bytes ni;
+  Bytes nr;
+  Bytes init_request;   // IKE_SA_INIT request bytes (signed by the initiator's AUTH)
+  Bytes init_response;  // IKE_SA_INIT response bytes (signed by the responder's AUTH)
+  crypto::PrfPtr prf;
+  crypto::IkeKeys keys;
+  std::optional<SkProtector> protector;
+  bool nat_local = false;   // we are behind a NAT
+  bool nat_remote = false;  // the peer is behind a NAT (or fakes it to force UDP encapsulation)
+  bool natDetected() const { return nat_local || nat_remote; }
+
+  // Message IDs (RFC 7296 §2.2): ours for requests we send, the peer's for requests we get.
+  uint32_t next_request_id = 0;
+  uint32_t expected_peer_request = 0;
+  std::optional<OutstandingRequest> outstanding;
+  std::optional<uint32_t> last_response_id;  // for replying to retransmitted requests
+  Bytes last_response;
+  Endpoint last_response_to;
+  Endpoint last_response_from;
+
+  std::vector<ChildSaState> children;
+  std::deque<size_t> child_queue;  // pairs still to negotiate with CREATE_CHILD_SA
+  TimePoint created{};
+  TimePoint established_at{};
+};
+
+// Timer entries are validated when they fire (lazy deletion): the handler checks that what
+// they refer to still exists and is still due.
+enum class TimerKind { TunnelRetry, Retransmit, HalfOpen };
+struct TimerEntry {
+  TimePoint at;
+  TimerKind kind;
+  uint64_t sa_key = 0;
+  std::string tunnel;
+  bool operator>(const TimerEntry& o) const { return at > o.at; }
+};
+
+class Engine::Impl {
+ public:
+  Impl(EngineOptions options, Random& random, Output& output, Logger& logger);
+
+  // --- engine.cc: dispatch, timers, bookkeeping
+  void load(const Config& config, TimePoint now);
+  void handleDatagram(const Datagram& d, TimePoint now);
+  void handleTimers(TimePoint now);
+  std::optional<TimePoint> nextDeadline() const;
+  void shutdown(TimePoint now);
+  std::vector<TunnelStatus> status() const;
+  std::optional<TunnelStatus> status(const std::string& name) const;
+  const EngineCounters& counters() const { return counters_; }
+
+ private:
+  friend class Engine;
+  // engine.cc
+  void startNegotiation(Tunnel& t, TimePoint now);
+  void dispatchRequest(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
+  void dispatchResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d,
+                        TimePoint now);
+  void handleIkev1(const Datagram& d, TimePoint now);
+  std::optional<std::vector<wire::v2::Payload>> openProtected(IkeSa& sa,
+                                                              const wire::v2::Message& m,
+                                                              const Datagram& d);
+  void sendRequest(IkeSa& sa, RequestKind kind, wire::ExchangeType exchange,
+                   const std::vector<wire::v2::Payload>& inner, TimePoint now,
+                   std::optional<PendingChild> child = std::nullopt);
+  void sendResponse(IkeSa& sa, const wire::v2::Message& request, const Datagram& d,
+                    const std::vector<wire::v2::Payload>& inner);
+  void transmit(const Endpoint& local, const Endpoint& remote, Bytes data);
+  void retransmitOrGiveUp(IkeSa& sa, TimePoint now);
+  void schedule(TimerEntry e) { timers_.push(std::move(e)); }
+  uint64_t newIkeSpi();
+  uint32_t newChildSpi();
+  Bytes newNonce();
+  Tunnel* findTunnel(const std::string& name);
+  IkeSa* findSa(uint64_t key);
+  // Tunnels on the gateway bound to `local` that accept a peer at `remote`: those naming that
+  // exact address first, then those with a 0.0.0.0 customer gateway.
+  std::vector<Tunnel*> candidates(const Endpoint& local, const Endpoint& remote);
+
+  enum class Phase { One, Two };
+  // Records a failed negotiation try of `t`. sa_key names the IKE SA it happened on (0 when
+  // none survives): a failure on another SA than the tunnel's healthy current one is only
+  // logged, and a failure of an additional CHILD SA on a healthy IKE SA is shown in the
+  // diagnosis without taking the tunnel down.
+  void recordFailure(Tunnel& t, Phase phase, DiagnosisCode code, const std::string& text,
+                     TimePoint now, uint64_t sa_key = 0);
+  void recordSuccess(Tunnel& t, TimePoint now);
+  // Makes a newly established IKE SA the tunnel's current one, resolving a second IKE SA of
+  // the same tunnel (simultaneous initiation or a peer that started over).
+  void adoptIkeSa(Tunnel& t, IkeSa& sa, TimePoint now);
+  // True when the tunnel already runs on another established IKE SA, so a failure of some
+  // other negotiation must not change its status.
+  bool healthyOnOtherSa(const Tunnel& t) const;
+  void setStatus(Tunnel& t, ConnectionStatus s);
+  // Removes an IKE SA and its CHILD SAs (from the data plane too). Sends nothing.
+  void destroySa(uint64_t key);
+  // Sends a Delete for the IKE SA (best effort, no retransmission) and destroys it.
+  void deleteSaNow(IkeSa& sa, TimePoint now);
+  void scheduleRetry(Tunnel& t, TimePoint now);
+  TunnelStatus statusOf(const Tunnel& t) const;
+
+  // ike_init.cc
+  void initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group_override);
+  void respondInit(const wire::v2::Message& m, const Datagram& d, TimePoint now);
+  void processInitResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d,
+                           TimePoint now);
+  bool deriveIkeKeys(IkeSa& sa, ByteView peer_ke);
+  std::vector<wire::v2::Payload> natDetectionPayloads(uint64_t spi_i, uint64_t spi_r,
+                                                      const Endpoint& local,
+                                                      const Endpoint& remote) const;
+  void checkNat(IkeSa& sa, const std::vector<wire::v2::Payload>& payloads, const Datagram& d);
+
+  // ike_auth.cc
+  void initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now);
+  void respondAuth(IkeSa& sa, const wire::v2::Message& m,
+                   const std::vector<wire::v2::Payload>& inner, const Datagram& d,
+                   TimePoint now);
+  void processAuthResponse(IkeSa& sa, PendingChild pending,
+                           const std::vector<wire::v2::Payload>& inner, TimePoint now);
+  wire::v2::IdPayload idPayloadFor(const Identity& id) const;
+  static std::optional<Identity> identityOf(const wire::v2::IdPayload& id);
+
+  // child_create.cc
+  // Negotiates the next queued CHILD SA with CREATE_CHILD_SA, if any.
+  void createNextChild(IkeSa& sa, TimePoint now);
+  void respondCreateChild(IkeSa& sa, const wire::v2::Message& m,
+                          const std::vector<wire::v2::Payload>& inner, const Datagram& d,
+                          TimePoint now);
+  void processCreateChildResponse(IkeSa& sa, PendingChild child,
+                                  const std::vector<wire::v2::Payload>& inner, TimePoint now);
+  // Responder side of a CHILD SA request (IKE_AUTH or CREATE_CHILD_SA): selects proposal and
+  // selectors; on success installs the SA and appends SA/TS payloads to `reply`; on failure
+  // appends the error notify and records the failure.
+  bool acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<wire::v2::Payload>& inner,
+                          bool in_ike_auth, ByteView ni, ByteView nr, ByteView shared_secret,
+                          std::vector<wire::v2::Payload>& reply, TimePoint now);
+  // Initiator side: checks the answer to our CHILD SA request and installs the SA.
+  bool completeChild(IkeSa& sa, Tunnel& t, const PendingChild& child,
+                     const std::vector<wire::v2::Payload>& inner, bool in_ike_auth,
+                     ByteView ni, ByteView nr, ByteView shared_secret, TimePoint now);
+  std::vector<wire::v2::Payload> childRequestPayloads(const Tunnel& t, const PendingChild& c,
+                                                      bool in_ike_auth) const;
+  void installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView keymat_seed_ni,
+                    ByteView nr, ByteView shared_secret, bool we_initiated_child,
+                    TimePoint now);
+
+  // informational.cc
+  void respondInformational(IkeSa& sa, const wire::v2::Message& m,
+                            const std::vector<wire::v2::Payload>& inner, const Datagram& d,
+                            TimePoint now);
+  void processInformationalResponse(IkeSa& sa, RequestKind kind, TimePoint now);
+
+  EngineOptions options_;
+  Random& random_;
+  Output& output_;
+  Logger& logger_;
+  Config config_;
+  std::map<std::string, Tunnel> tunnels_;
+  std::unordered_map<uint64_t, IkeSa> sas_;
+  // Responder: (peer address, port, peer SPIi) -> our SPI, to recognise retransmitted
+  // IKE_SA_INIT requests and answer them with the same response.
+  std::map<std::tuple<uint32_t, uint16_t, uint64_t>, uint64_t> half_open_;
+  std::unordered_set<uint32_t> child_spis_;
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  EngineCounters counters_;
+};
+
+}  // namespace vpngw::ike

@@ -1,0 +1,446 @@
+// IKE_SA_INIT (RFC 7296 §1.2, §2.6, §2.23): proposal and D-H exchange, nonces, NAT detection.
+//
+//   Initiator                         Responder
+//   HDR, SAi1, KEi, Ni, N(NAT_D)*  -->
+//                                  <--  HDR, SAr1, KEr, Nr, N(NAT_D)*
+//                                  <--  HDR, N(INVALID_KE_PAYLOAD | NO_PROPOSAL_CHOSEN | COOKIE)
+#include "base/byte_io.h"
+#include "crypto/hash.h"
+#include "ike/engine_impl.h"
+
+namespace vpngw::ike {
+
+namespace v2 = wire::v2;
+using wire::ExchangeType;
+
+namespace {
+
+Bytes natHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& e) {
+  ByteWriter w;
+  w.u64(spi_i);
+  w.u64(spi_r);
+  w.u32(e.address.value);
+  w.u16(e.port);
+  return crypto::sha1(w.buffer());
+}
+
+v2::Payload notify(uint16_t type, Bytes data = {}) {
+  return {wire::payload::kNotify, false,
+          v2::NotifyPayload{wire::ProtocolId::None, {}, type, std::move(data)}};
+}
+
+Bytes groupBytes(uint16_t group) {
+  ByteWriter w;
+  w.u16(group);
+  return w.take();
+}
+
+}  // namespace
+
+std::vector<v2::Payload> Engine::Impl::natDetectionPayloads(uint64_t spi_i, uint64_t spi_r,
+                                                            const Endpoint& local,
+                                                            const Endpoint& remote) const {
+  return {notify(wire::notify::kNatDetectionSourceIp, natHash(spi_i, spi_r, local)),
+          notify(wire::notify::kNatDetectionDestinationIp, natHash(spi_i, spi_r, remote))};
+}
+
+void Engine::Impl::checkNat(IkeSa& sa, const std::vector<v2::Payload>& payloads,
+                            const Datagram& d) {
+  // The hashes cover the SPIs of the message that carries them (SPIr is zero in a request).
+  auto header = v2::decodeHeader(d.data);
+  if (!header) {
+    return;
+  }
+  Bytes peer_src = natHash(header->spi_i, header->spi_r, d.remote);
+  Bytes our_dst = natHash(header->spi_i, header->spi_r, d.local);
+  bool saw_src = false;
+  bool saw_dst = false;
+  bool src_match = false;
+  bool dst_match = false;
+  for (const auto& p : payloads) {
+    const auto* n = std::get_if<v2::NotifyPayload>(&p.body);
+    if (n == nullptr) {
+      continue;
+    }
+    if (n->type == wire::notify::kNatDetectionSourceIp) {
+      saw_src = true;
+      src_match = src_match || n->data == peer_src;
+    } else if (n->type == wire::notify::kNatDetectionDestinationIp) {
+      saw_dst = true;
+      dst_match = dst_match || n->data == our_dst;
+    }
+  }
+  sa.nat_remote = saw_src && !src_match;
+  sa.nat_local = saw_dst && !dst_match;
+}
+
+bool Engine::Impl::deriveIkeKeys(IkeSa& sa, ByteView peer_ke) {
+  auto shared = sa.ke->sharedSecret(peer_ke);
+  if (!shared) {
+    logger_.info("ike", "peer's D-H public value refused: " + shared.error().message);
+    return false;
+  }
+  auto prf = crypto::createPrf(sa.suite.prf_id);
+  if (!prf) {
+    return false;
+  }
+  crypto::IkeKeySizes sizes;
+  sizes.prf = (*prf)->outputSize();
+  if (sa.suite.integ_id != 0) {
+    auto integ = crypto::createIntegrity(sa.suite.integ_id);
+    if (!integ) {
+      return false;
+    }
+    sizes.integ = (*integ)->keySize();
+  }
+  if (crypto::isAead(sa.suite.encr_id)) {
+    auto aead = crypto::createAead(sa.suite.encr_id, sa.suite.encr_key_bits);
+    if (!aead) {
+      return false;
+    }
+    sizes.encr = (*aead)->keySize();
+  } else {
+    auto cbc = crypto::createBlockCipher(sa.suite.encr_id, sa.suite.encr_key_bits);
+    if (!cbc) {
+      return false;
+    }
+    sizes.encr = (*cbc)->keySize();
+  }
+  SecureBytes seed = crypto::skeyseed(**prf, sa.ni, sa.nr, *shared);
+  auto keys = crypto::deriveIkeKeys(**prf, seed, sa.ni, sa.nr, sa.spi_i, sa.spi_r, sizes);
+  if (!keys) {
+    return false;
+  }
+  auto protector = SkProtector::create(sa.suite, *keys, sa.initiator);
+  if (!protector) {
+    return false;
+  }
+  sa.prf = std::move(*prf);
+  sa.keys = std::move(*keys);
+  sa.protector.emplace(std::move(*protector));
+  sa.ke.reset();  // the D-H private value is no longer needed
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Initiator
+
+void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group) {
+  if (t.ike_sa != 0) {
+    destroySa(t.ike_sa);
+  }
+  IkeSa sa;
+  sa.key = newIkeSpi();
+  sa.spi_i = sa.key;
+  sa.initiator = true;
+  sa.tunnel = t.cfg.name;
+  sa.gateway = t.gateway.name;
+  sa.local = {t.gateway.bind_ip, wire::kIkePort};
+  sa.remote = {t.customer_gateway.ip, wire::kIkePort};
+  sa.suite = t.ike_suite;
+  sa.created = now;
+  uint16_t dh = group.value_or(sa.suite.dh_group);
+  auto ke = crypto::createKeyExchange(dh);
+  if (!ke) {
+    logger_.error("ike", "tunnel " + t.cfg.name + ": " + ke.error().message);
+    return;
+  }
+  sa.ke = std::move(*ke);
+  sa.ni = newNonce();
+
+  v2::Message m;
+  m.header.spi_i = sa.spi_i;
+  m.header.exchange = static_cast<uint8_t>(ExchangeType::IkeSaInit);
+  m.header.flags = wire::flags::kInitiator;
+  m.payloads.push_back({wire::payload::kSa, false, v2::SaPayload{{toProposal(sa.suite)}}});
+  m.payloads.push_back(
+      {wire::payload::kKe, false, v2::KePayload{dh, sa.ke->publicValue()}});
+  m.payloads.push_back({wire::payload::kNonce, false, v2::NoncePayload{sa.ni}});
+  for (auto& p : natDetectionPayloads(sa.spi_i, 0, sa.local, sa.remote)) {
+    m.payloads.push_back(std::move(p));
+  }
+  sa.init_request = v2::encode(m);
+  sa.next_request_id = 1;
+
+  OutstandingRequest req;
+  req.kind = RequestKind::Init;
+  req.message_id = 0;
+  req.datagram = sa.init_request;
+  req.local = sa.local;
+  req.remote = sa.remote;
+  req.deadline = now + options_.retransmit_timeout;
+  sa.outstanding = std::move(req);
+
+  uint64_t key = sa.key;
+  t.ike_sa = key;
+  IkeSa& stored = sas_.emplace(key, std::move(sa)).first->second;
+  logger_.info("ike", "tunnel " + t.cfg.name + ": initiating IKE_SA_INIT to " +
+                          stored.remote.toString() + " (" + stored.suite.name() + ")");
+  transmit(stored.local, stored.remote, stored.init_request);
+  schedule({stored.outstanding->deadline, TimerKind::Retransmit, key, {}});
+}
+
+void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Datagram& d,
+                                       TimePoint now) {
+  Tunnel* t = findTunnel(sa.tunnel);
+  if (t == nullptr) {
+    destroySa(sa.key);
+    return;
+  }
+  const auto& pl = m.payloads;
+  auto fail = [&](DiagnosisCode code, const std::string& text) {
+    destroySa(sa.key);
+    recordFailure(*t, Phase::One, code, text, now);
+  };
+  if (const v2::NotifyPayload* n = v2::findNotify(pl, wire::notify::kCookie)) {
+    // RFC 7296 §2.6: repeat the request with the cookie as the first payload.
+    auto original = v2::decode(sa.init_request);
+    if (!original || n->data.empty() || n->data.size() > 64) {
+      ++counters_.dropped_malformed;
+      return;
+    }
+    v2::Message retry = std::move(*original);
+    if (!retry.payloads.empty() && retry.payloads.front().type == wire::payload::kNotify &&
+        std::get<v2::NotifyPayload>(retry.payloads.front().body).type ==
+            wire::notify::kCookie) {
+      retry.payloads.erase(retry.payloads.begin());
+    }
+    retry.payloads.insert(retry.payloads.begin(), notify(wire::notify::kCookie, n->data));
+    sa.init_request = v2::encode(retry);
+    sa.outstanding->datagram = sa.init_request;
+    sa.outstanding->retransmits = 0;
+    sa.outstanding->deadline = now + options_.retransmit_timeout;
+    transmit(sa.local, sa.remote, sa.init_request);
+    schedule({sa.outstanding->deadline, TimerKind::Retransmit, sa.key, {}});
+    return;
+  }
+  if (const v2::NotifyPayload* n = v2::findNotify(pl, wire::notify::kInvalidKePayload)) {
+    ByteReader r(n->data);
+    uint16_t wanted = r.u16();
+    if (!r.ok()) {
+      ++counters_.dropped_malformed;
+      return;
+    }
+    // Retry with the group the responder asks for only when it is the one we allow (one
+    // algorithm set per phase) and we did not already send it.
+    auto ke_sent = v2::decode(sa.init_request);
+    uint16_t sent_group = 0;
+    if (ke_sent) {
+      if (const auto* ke = v2::find<v2::KePayload>(ke_sent->payloads, wire::payload::kKe)) {
+        sent_group = ke->group;
+      }
+    }
+    if (wanted == t->ike_suite.dh_group && wanted != sent_group) {
+      initiateInit(*t, now, wanted);
+      return;
+    }
+    fail(DiagnosisCode::DhMismatch,
+         "the peer requires D-H group " + std::to_string(wanted) +
+             " for IKE (INVALID_KE_PAYLOAD); this tunnel is configured for group " +
+             std::to_string(t->ike_suite.dh_group) + ": set the same DH group on both sides");
+    return;
+  }
+  if (v2::findNotify(pl, wire::notify::kNoProposalChosen)) {
+    fail(DiagnosisCode::ProposalMismatch,
+         "the peer refused our IKE proposal " + t->ike_suite.name() +
+             " (NO_PROPOSAL_CHOSEN): encryption, authentication or DH group of the IKE policy "
+             "differ between the two sides");
+    return;
+  }
+  if (v2::findNotify(pl, wire::notify::kInvalidMajorVersion)) {
+    fail(DiagnosisCode::VersionMismatch,
+         "the peer does not speak IKEv2 (INVALID_MAJOR_VERSION): set the same IKE version on "
+         "both sides");
+    return;
+  }
+  if (const v2::NotifyPayload* n = v2::findErrorNotify(pl)) {
+    fail(DiagnosisCode::ProposalMismatch,
+         "the peer refused IKE_SA_INIT with " + std::string(wire::notifyName(n->type)));
+    return;
+  }
+  const auto* sa_pl = v2::find<v2::SaPayload>(pl, wire::payload::kSa);
+  const auto* ke = v2::find<v2::KePayload>(pl, wire::payload::kKe);
+  const auto* nonce = v2::find<v2::NoncePayload>(pl, wire::payload::kNonce);
+  if (sa_pl == nullptr || ke == nullptr || nonce == nullptr || m.header.spi_r == 0) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto accepted = acceptIke(*sa_pl, sa.suite);
+  if (auto* mm = std::get_if<ProposalMismatch>(&accepted)) {
+    fail(DiagnosisCode::ProposalMismatch, "the peer answered with IKE proposal " + mm->offered +
+                                              ", which we did not offer (" + mm->ours + ")");
+    return;
+  }
+  if (ke->group != sa.ke->group()) {
+    fail(DiagnosisCode::DhMismatch, "the peer answered with a KE payload of D-H group " +
+                                        std::to_string(ke->group) + " instead of " +
+                                        std::to_string(sa.ke->group()));
+    return;
+  }
+  sa.spi_r = m.header.spi_r;
+  sa.nr = nonce->data;
+  sa.suite.dh_group = ke->group;
+  if (!deriveIkeKeys(sa, ke->data)) {
+    fail(DiagnosisCode::ProposalMismatch,
+         "the peer's D-H public value is invalid (RFC 6989 checks failed)");
+    return;
+  }
+  sa.init_response = d.data;
+  sa.outstanding.reset();
+  checkNat(sa, pl, d);
+  if (sa.natDetected()) {
+    // RFC 7296 §2.23: with a NAT on the path, continue on port 4500.
+    sa.local.port = wire::kNatTPort;
+    sa.remote.port = wire::kNatTPort;
+  }
+  initiateAuth(sa, *t, now);
+}
+
+// ---------------------------------------------------------------------------------------
+// Responder
+
+void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoint now) {
+  const v2::Header& h = m.header;
+  auto half = half_open_.find({d.remote.address.value, d.remote.port, h.spi_i});
+  if (half != half_open_.end()) {
+    // A retransmitted IKE_SA_INIT: answer with the same response (RFC 7296 §2.1).
+    if (IkeSa* sa = findSa(half->second); sa != nullptr && sa->init_request == d.data) {
+      ++counters_.retransmitted_responses;
+      transmit(d.local, d.remote, sa->init_response);
+      return;
+    }
+    ++counters_.dropped_unexpected;
+    return;
+  }
+  std::vector<Tunnel*> cands;
+  for (Tunnel* t : candidates(d.local, d.remote)) {
+    if (t->cfg.ike.version == IkeVersion::V2) {
+      cands.push_back(t);
+    }
+  }
+  if (cands.empty()) {
+    ++counters_.dropped_unexpected;
+    logger_.debug("ike", "IKE_SA_INIT from " + d.remote.toString() + ": no tunnel for it");
+    return;
+  }
+  const auto& pl = m.payloads;
+  const auto* sa_pl = v2::find<v2::SaPayload>(pl, wire::payload::kSa);
+  const auto* ke = v2::find<v2::KePayload>(pl, wire::payload::kKe);
+  const auto* nonce = v2::find<v2::NoncePayload>(pl, wire::payload::kNonce);
+  if (sa_pl == nullptr || ke == nullptr || nonce == nullptr) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto reply_notify = [&](uint16_t type, Bytes data) {
+    v2::Message r;
+    r.header.spi_i = h.spi_i;
+    r.header.exchange = h.exchange;
+    r.header.flags = wire::flags::kResponse;
+    r.payloads.push_back(notify(type, std::move(data)));
+    transmit(d.local, d.remote, v2::encode(r));
+  };
+
+  Tunnel* chosen = nullptr;
+  IkeSelection selection;
+  Tunnel* dh_only = nullptr;
+  std::vector<std::pair<Tunnel*, ProposalMismatch>> mismatches;
+  for (Tunnel* t : cands) {
+    auto sel = selectIke(*sa_pl, t->ike_suite);
+    if (auto* ok = std::get_if<IkeSelection>(&sel)) {
+      chosen = t;
+      selection = *ok;
+      break;
+    }
+    auto& mm = std::get<ProposalMismatch>(sel);
+    if (mm.only_dh_differs && dh_only == nullptr) {
+      dh_only = t;
+    }
+    mismatches.emplace_back(t, mm);
+  }
+  if (chosen == nullptr) {
+    if (dh_only != nullptr) {
+      // Everything but the group matches: tell the initiator which group we need
+      // (INVALID_KE_PAYLOAD), so that it can retry or report the real cause.
+      reply_notify(wire::notify::kInvalidKePayload, groupBytes(dh_only->ike_suite.dh_group));
+      for (auto& [t, mm] : mismatches) {
+        if (t == dh_only) {
+          recordFailure(*t, Phase::One, DiagnosisCode::DhMismatch,
+                        "the peer proposed " + mm.offered + " but this tunnel requires D-H group " +
+                            std::to_string(t->ike_suite.dh_group) + " (" + mm.ours +
+                            "): set the same DH group on both sides",
+                        now);
+        }
+      }
+      return;
+    }
+    reply_notify(wire::notify::kNoProposalChosen, {});
+    for (auto& [t, mm] : mismatches) {
+      recordFailure(*t, Phase::One, DiagnosisCode::ProposalMismatch,
+                    "the peer proposed IKE " + mm.offered + " but this tunnel is configured for " +
+                        mm.ours + ": set the same encryption, authentication and DH group",
+                    now);
+    }
+    return;
+  }
+  if (ke->group != selection.suite.dh_group) {
+    // The proposal is acceptable but the KE payload uses another group (RFC 7296 §1.2).
+    reply_notify(wire::notify::kInvalidKePayload, groupBytes(selection.suite.dh_group));
+    return;
+  }
+
+  IkeSa sa;
+  sa.key = newIkeSpi();
+  sa.spi_i = h.spi_i;
+  sa.spi_r = sa.key;
+  sa.initiator = false;
+  // With several candidate tunnels the peer's identity (IKE_AUTH) decides which one it is.
+  size_t same_suite = 0;
+  for (Tunnel* t : cands) {
+    same_suite += t->ike_suite == selection.suite ? 1 : 0;
+  }
+  sa.tunnel = same_suite == 1 ? chosen->cfg.name : std::string();
+  sa.gateway = chosen->gateway.name;
+  sa.local = d.local;
+  sa.remote = d.remote;
+  sa.suite = selection.suite;
+  sa.created = now;
+  sa.ni = nonce->data;
+  sa.nr = newNonce();
+  auto ours = crypto::createKeyExchange(ke->group);
+  if (!ours) {
+    return;
+  }
+  sa.ke = std::move(*ours);
+  Bytes our_public = sa.ke->publicValue();
+  if (!deriveIkeKeys(sa, ke->data)) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  checkNat(sa, pl, d);
+
+  v2::Message r;
+  r.header.spi_i = sa.spi_i;
+  r.header.spi_r = sa.spi_r;
+  r.header.exchange = h.exchange;
+  r.header.flags = wire::flags::kResponse;
+  r.payloads.push_back({wire::payload::kSa, false,
+                        v2::SaPayload{{toProposal(sa.suite, selection.proposal_number)}}});
+  r.payloads.push_back({wire::payload::kKe, false, v2::KePayload{ke->group, our_public}});
+  r.payloads.push_back({wire::payload::kNonce, false, v2::NoncePayload{sa.nr}});
+  if (v2::findNotify(pl, wire::notify::kNatDetectionSourceIp) != nullptr) {
+    for (auto& p : natDetectionPayloads(sa.spi_i, sa.spi_r, d.local, d.remote)) {
+      r.payloads.push_back(std::move(p));
+    }
+  }
+  sa.init_request = d.data;
+  sa.init_response = v2::encode(r);
+  sa.state = IkeState::InitDone;
+  sa.expected_peer_request = 1;
+  uint64_t key = sa.key;
+  half_open_[{d.remote.address.value, d.remote.port, h.spi_i}] = key;
+  IkeSa& stored = sas_.emplace(key, std::move(sa)).first->second;
+  schedule({now + options_.half_open_timeout, TimerKind::HalfOpen, key, {}});
+  transmit(d.local, d.remote, stored.init_response);
+}
+
+}  // namespace vpngw::ike
