@@ -36,69 +36,70 @@ struct Header {
 
   bool isResponse() const { return flags & flags::kResponse; }
   bool isInitiator() const { return flags & flags::kInitiator; }
+  bool operator==(const Header&) const = default;
 };
 
 struct Transform {
   uint8_t type = 0;  // transform::kEncr ...
   uint16_t id = 0;
-  std::optional<uint16_t> key_length;  // the Key Length attribute, in bits
+  std::optional<uint16_t> key_length{};  // the Key Length attribute, in bits
   auto operator<=>(const Transform&) const = default;
 };
 
 struct Proposal {
   uint8_t number = 1;
   ProtocolId protocol = ProtocolId::Ike;
-  Bytes spi;  // empty for IKE in IKE_SA_INIT, 8 bytes for IKE rekey, 4 for ESP/AH
-  std::vector<Transform> transforms;
+  Bytes spi{};  // empty for IKE in IKE_SA_INIT, 8 bytes for IKE rekey, 4 for ESP/AH
+  std::vector<Transform> transforms{};
   bool operator==(const Proposal&) const = default;
 };
 
 struct SaPayload {
-  std::vector<Proposal> proposals;
+  std::vector<Proposal> proposals{};
   bool operator==(const SaPayload&) const = default;
 };
 
 struct KePayload {
   uint16_t group = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const KePayload&) const = default;
 };
 
 // IDi and IDr (the payload type tells which).
 struct IdPayload {
   uint8_t id_type = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const IdPayload&) const = default;
 };
 
 struct AuthPayload {
   uint8_t method = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const AuthPayload&) const = default;
 };
 
 struct NoncePayload {
-  Bytes data;  // 16..256 bytes (RFC 7296 §3.9); decode refuses other sizes
+  Bytes data{};  // 16..256 bytes (RFC 7296 §3.9); decode refuses other sizes
   bool operator==(const NoncePayload&) const = default;
 };
 
 struct NotifyPayload {
   ProtocolId protocol = ProtocolId::None;
-  Bytes spi;
+  Bytes spi{};
   uint16_t type = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const NotifyPayload&) const = default;
 };
 
 struct DeletePayload {
   ProtocolId protocol = ProtocolId::None;
   uint8_t spi_size = 0;     // 0 for IKE, 4 for ESP/AH
-  std::vector<Bytes> spis;  // each spi_size bytes
+  std::vector<Bytes> spis{};  // each spi_size bytes
   bool operator==(const DeletePayload&) const = default;
 };
 
 struct VendorIdPayload {
-  Bytes data;
+  Bytes data{};
   bool operator==(const VendorIdPayload&) const = default;
 };
 
@@ -107,14 +108,14 @@ struct TrafficSelector {
   uint8_t ip_protocol = 0;  // 0 = any
   uint16_t start_port = 0;
   uint16_t end_port = 65535;
-  Bytes start_address;  // 4 bytes for IPv4, 16 for IPv6
-  Bytes end_address;
+  Bytes start_address{};  // 4 bytes for IPv4, 16 for IPv6
+  Bytes end_address{};
   bool operator==(const TrafficSelector&) const = default;
 };
 
 // TSi and TSr (the payload type tells which).
 struct TsPayload {
-  std::vector<TrafficSelector> selectors;
+  std::vector<TrafficSelector> selectors{};
   bool operator==(const TsPayload&) const = default;
 };
 
@@ -122,7 +123,7 @@ struct TsPayload {
 // opaque blob. inner_first is the Next Payload field of the SK header (first inner payload).
 struct EncryptedPayload {
   uint8_t inner_first = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const EncryptedPayload&) const = default;
 };
 
@@ -132,13 +133,13 @@ struct EncryptedFragmentPayload {
   uint8_t inner_first = 0;
   uint16_t number = 0;
   uint16_t total = 0;
-  Bytes data;
+  Bytes data{};
   bool operator==(const EncryptedFragmentPayload&) const = default;
 };
 
 // Any payload vpngw does not interpret (CERT, CERTREQ, CP, EAP, unknown types): kept as bytes.
 struct RawPayload {
-  Bytes data;
+  Bytes data{};
   bool operator==(const RawPayload&) const = default;
 };
 
@@ -150,13 +151,14 @@ using PayloadBody =
 struct Payload {
   uint8_t type = 0;       // payload::kSa ...
   bool critical = false;  // the Critical bit
-  PayloadBody body;
+  PayloadBody body{};
   bool operator==(const Payload&) const = default;
 };
 
 struct Message {
-  Header header;
-  std::vector<Payload> payloads;
+  Header header{};
+  std::vector<Payload> payloads{};
+  bool operator==(const Message&) const = default;
 };
 
 // Decodes just the fixed 28-byte header (no check of the length field against data).
