@@ -1,0 +1,75 @@
+// vpngw: command-line entry point. Parses arguments and hands over to the cli/ commands; the
+// composition of the daemon lives in cli/serve_command.cc.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include "cli/check_config.h"
+#include "cli/exit_codes.h"
+#include "cli/serve_command.h"
+#include "cli/status_command.h"
+#include "cli/version.h"
+
+namespace {
+
+using namespace vpngw;
+
+void addMinLifetime(CLI::App& command, config::LoadOptions& load) {
+  command
+      .add_option_function<uint32_t>(
+          "--min-lifetime",
+          [&load](uint32_t seconds) { load.min_lifetime = std::chrono::seconds(seconds); },
+          "Lowest accepted IKE/IPsec lifetime in seconds (default 3600; for tests)")
+      ->check(CLI::Range(1u, 86400u));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A control client that disconnects early must not kill the daemon (writes use
+  // MSG_NOSIGNAL as well; this covers every other descriptor).
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"vpngw: site-to-site IPsec VPN gateway"};
+  app.set_version_flag("--version", "vpngw " + std::string(cli::kVersion));
+  app.require_subcommand(1);
+
+  cli::ServeOptions serve;
+  std::string log_level = "info";
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the gateways of a configuration");
+  serve_cmd->add_option("--config", serve.config_path, "Configuration file (YAML)")->required();
+  serve_cmd->add_option("--state-dir", serve.state_dir, "State directory (control socket)")
+      ->required();
+  addMinLifetime(*serve_cmd, serve.load);
+  serve_cmd->add_option("--log-level", log_level, "debug | info | warn | error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  cli::StatusOptions status;
+  CLI::App* status_cmd = app.add_subcommand("status", "Show the tunnels of a running daemon");
+  status_cmd->add_option("--state-dir", status.state_dir, "The daemon's state directory")
+      ->required();
+  status_cmd->add_flag("--json", status.json, "Print the status document as JSON");
+
+  std::string check_path;
+  config::LoadOptions check_load;
+  CLI::App* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
+  check_cmd->add_option("--config", check_path, "Configuration file (YAML)")->required();
+  addMinLifetime(*check_cmd, check_load);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? cli::kExitOk : cli::kExitUsage;
+  }
+
+  if (serve_cmd->parsed()) {
+    serve.log_level = cli::parseLogLevel(log_level).value_or(LogLevel::Info);
+    return cli::runServe(serve, std::cerr);
+  }
+  if (status_cmd->parsed()) {
+    return cli::runStatus(status, std::cout, std::cerr);
+  }
+  return cli::runCheckConfig(check_path, check_load, std::cout, std::cerr);
+}
