@@ -2,6 +2,7 @@
 // What the control plane hands the data plane for one CHILD SA (both directions).
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,14 @@ struct ChildSa {
   bool udp_encap = false;  // ESP-in-UDP (RFC 3948) instead of raw IP protocol 50
   std::vector<Ipv4Range> local_ts;
   std::vector<Ipv4Range> remote_ts;
+  // What to route into the tunnel while the SA is up: the tunnel's remote subnets (in route
+  // mode the selectors are 0.0.0.0/0 and these routes alone decide what enters it), with the
+  // gateway's LAN address as preferred source so the gateway host itself uses its private
+  // address towards the remote subnets (seed 000).
+  std::vector<Subnet> routes;
+  std::optional<Ipv4> route_source;
+  bool route_mode = false;
+  uint32_t replay_window = 1024;     // packets; 0 disables the anti-replay check
   std::chrono::seconds lifetime{0};  // informational; the control plane rekeys/expires
 };
 

@@ -152,6 +152,9 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   }
   spec.local_ts = child.local_ts;
   spec.remote_ts = child.remote_ts;
+  spec.routes = t.cfg.remote_subnets;
+  spec.route_source = t.gateway.lan_ip;
+  spec.route_mode = t.cfg.route_mode == RouteMode::Route;
   spec.lifetime = t.cfg.ipsec.lifetime;
   output_.installChildSa(spec);
   child.established_at = now;
