@@ -31,9 +31,7 @@ struct Subnet {
   Ipv4 first() const { return address; }
   Ipv4 last() const { return Ipv4{address.value | ~mask()}; }
   bool contains(Ipv4 a) const { return (a.value & mask()) == address.value; }
-  bool contains(const Subnet& s) const {
-    return s.prefix_len >= prefix_len && contains(s.address);
-  }
+  bool contains(const Subnet& s) const { return s.prefix_len >= prefix_len && contains(s.address); }
   bool overlaps(const Subnet& s) const { return contains(s.address) || s.contains(address); }
   auto operator<=>(const Subnet&) const = default;
 };

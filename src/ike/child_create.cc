@@ -88,19 +88,17 @@ bool offersProtocol(const v2::SaPayload& sa, wire::ProtocolId p) {
 
 }  // namespace
 
-std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t,
-                                                            const PendingChild& c,
+std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t, const PendingChild& c,
                                                             bool in_ike_auth) const {
   const Tunnel::Pair& pair = t.wanted_children.at(c.pair_index);
   std::vector<v2::Payload> out;
   bool pfs = !in_ike_auth && t.child_suite.dh_group != 0;
-  out.push_back({wire::payload::kSa, false,
-                 v2::SaPayload{{toProposal(t.child_suite, c.spi_in, pfs)}}});
+  out.push_back(
+      {wire::payload::kSa, false, v2::SaPayload{{toProposal(t.child_suite, c.spi_in, pfs)}}});
   if (!in_ike_auth) {
     out.push_back({wire::payload::kNonce, false, v2::NoncePayload{c.nonce}});
     if (c.ke) {
-      out.push_back(
-          {wire::payload::kKe, false, v2::KePayload{c.ke->group(), c.ke->publicValue()}});
+      out.push_back({wire::payload::kKe, false, v2::KePayload{c.ke->group(), c.ke->publicValue()}});
     }
   }
   out.push_back({wire::payload::kTsi, false, v2::TsPayload{toSelectors(pair.local)}});
@@ -108,17 +106,16 @@ std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t,
   return out;
 }
 
-void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView ni,
-                                ByteView nr, ByteView shared_secret, bool we_initiated_child,
-                                TimePoint now) {
+void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView ni, ByteView nr,
+                                ByteView shared_secret, bool we_initiated_child, TimePoint now) {
   auto sizes = childKeySizes(child.suite);
   if (!sizes) {
     logger_.error("ike", "tunnel " + t.cfg.name + ": unsupported CHILD SA algorithms");
     return;
   }
   size_t per_direction = sizes->encr + sizes->integ;
-  auto keymat = crypto::childKeymat(*sa.prf, sa.keys.sk_d, shared_secret, ni, nr,
-                                    2 * per_direction);
+  auto keymat =
+      crypto::childKeymat(*sa.prf, sa.keys.sk_d, shared_secret, ni, nr, 2 * per_direction);
   if (!keymat) {
     logger_.error("ike", "tunnel " + t.cfg.name + ": " + keymat.error().message);
     return;
@@ -167,10 +164,10 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   sa.children.push_back(std::move(child));
 }
 
-bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t,
-                                      const std::vector<v2::Payload>& inner, bool in_ike_auth,
-                                      ByteView ni, ByteView nr, ByteView shared_secret,
-                                      std::vector<v2::Payload>& reply, TimePoint now) {
+bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<v2::Payload>& inner,
+                                      bool in_ike_auth, ByteView ni, ByteView nr,
+                                      ByteView shared_secret, std::vector<v2::Payload>& reply,
+                                      TimePoint now) {
   const auto* sa_pl = v2::find<v2::SaPayload>(inner, wire::payload::kSa);
   const auto* tsi = v2::find<v2::TsPayload>(inner, wire::payload::kTsi);
   const auto* tsr = v2::find<v2::TsPayload>(inner, wire::payload::kTsr);
@@ -231,9 +228,9 @@ bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t,
   child.local_ts = local;
   child.remote_ts = remote;
   bool pfs = !in_ike_auth && chosen.suite.dh_group != 0;
-  reply.push_back({wire::payload::kSa, false,
-                   v2::SaPayload{{toProposal(chosen.suite, child.spi_in, pfs,
-                                             chosen.proposal_number)}}});
+  reply.push_back(
+      {wire::payload::kSa, false,
+       v2::SaPayload{{toProposal(chosen.suite, child.spi_in, pfs, chosen.proposal_number)}}});
   reply.push_back({wire::payload::kTsi, false, v2::TsPayload{toSelectors(remote)}});
   reply.push_back({wire::payload::kTsr, false, v2::TsPayload{toSelectors(local)}});
   installChild(sa, t, std::move(child), ni, nr, shared_secret, false, now);
@@ -242,8 +239,7 @@ bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t,
 
 bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pending,
                                  const std::vector<v2::Payload>& inner, bool in_ike_auth,
-                                 ByteView ni, ByteView nr, ByteView shared_secret,
-                                 TimePoint now) {
+                                 ByteView ni, ByteView nr, ByteView shared_secret, TimePoint now) {
   const Tunnel::Pair& pair = t.wanted_children.at(pending.pair_index);
   auto fail = [&](DiagnosisCode code, const std::string& text) {
     child_spis_.erase(pending.spi_in);
@@ -276,12 +272,12 @@ bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pendi
       case wire::notify::kInvalidKePayload:
         return fail(DiagnosisCode::DhMismatch,
                     "the peer requires another PFS group (INVALID_KE_PAYLOAD); this tunnel "
-                    "uses " + std::to_string(t.child_suite.dh_group) +
+                    "uses " +
+                        std::to_string(t.child_suite.dh_group) +
                         ": set the same PFS group on both sides");
       default:
         return fail(DiagnosisCode::ProposalMismatch,
-                    "the peer refused the CHILD SA with " +
-                        std::string(wire::notifyName(n->type)));
+                    "the peer refused the CHILD SA with " + std::string(wire::notifyName(n->type)));
     }
   }
   const auto* sa_pl = v2::find<v2::SaPayload>(inner, wire::payload::kSa);
@@ -302,8 +298,8 @@ bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pendi
   if (local.empty() || remote.empty() || !allWithin(local, pair.local) ||
       !allWithin(remote, pair.remote)) {
     return fail(DiagnosisCode::TsMismatch,
-                "the peer answered with traffic selectors local " + joinRanges(local) +
-                    " remote " + joinRanges(remote) + " outside what we proposed (local " +
+                "the peer answered with traffic selectors local " + joinRanges(local) + " remote " +
+                    joinRanges(remote) + " outside what we proposed (local " +
                     joinRanges(pair.local) + " remote " + joinRanges(pair.remote) + ")");
   }
   ChildSaState child;
@@ -355,21 +351,20 @@ void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
   if (v2::findErrorNotify(inner) == nullptr) {
     if (nr == nullptr) {
       ++counters_.dropped_malformed;
-      completeChild(sa, *t, child, {notify(wire::notify::kInvalidSyntax)}, false, {}, {}, {},
-                    now);
+      completeChild(sa, *t, child, {notify(wire::notify::kInvalidSyntax)}, false, {}, {}, {}, now);
       return;
     }
     if (child.ke) {
       const auto* ke = v2::find<v2::KePayload>(inner, wire::payload::kKe);
       if (ke == nullptr || ke->group != child.ke->group()) {
-        completeChild(sa, *t, child, {notify(wire::notify::kInvalidKePayload)}, false, {}, {},
-                      {}, now);
+        completeChild(sa, *t, child, {notify(wire::notify::kInvalidKePayload)}, false, {}, {}, {},
+                      now);
         return;
       }
       auto s = child.ke->sharedSecret(ke->data);
       if (!s) {
-        completeChild(sa, *t, child, {notify(wire::notify::kInvalidKePayload)}, false, {}, {},
-                      {}, now);
+        completeChild(sa, *t, child, {notify(wire::notify::kInvalidKePayload)}, false, {}, {}, {},
+                      now);
         return;
       }
       shared = std::move(*s);
@@ -406,7 +401,8 @@ void Engine::Impl::respondCreateChild(IkeSa& sa, const v2::Message& m,
   SecureBytes shared;
   Bytes nr = newNonce();
   std::optional<v2::KePayload> our_ke;
-  bool acceptable = std::holds_alternative<ChildSelection>(selectChild(*sa_pl, t->child_suite, true));
+  bool acceptable =
+      std::holds_alternative<ChildSelection>(selectChild(*sa_pl, t->child_suite, true));
   if (acceptable && t->child_suite.dh_group != 0) {
     const auto* ke = v2::find<v2::KePayload>(inner, wire::payload::kKe);
     if (ke == nullptr || ke->group != t->child_suite.dh_group) {

@@ -22,9 +22,7 @@ void Engine::handleTimers(TimePoint now) { impl_->handleTimers(now); }
 std::optional<TimePoint> Engine::nextDeadline() const { return impl_->nextDeadline(); }
 void Engine::shutdown(TimePoint now) { impl_->shutdown(now); }
 std::vector<TunnelStatus> Engine::status() const { return impl_->status(); }
-std::optional<TunnelStatus> Engine::status(const std::string& t) const {
-  return impl_->status(t);
-}
+std::optional<TunnelStatus> Engine::status(const std::string& t) const { return impl_->status(t); }
 const EngineCounters& Engine::counters() const { return impl_->counters(); }
 
 Engine::Impl::Impl(EngineOptions options, Random& random, Output& output, Logger& logger)
@@ -156,8 +154,7 @@ void Engine::Impl::handleDatagram(const Datagram& d, TimePoint now) {
   }
   uint64_t key = sender_is_initiator ? h.spi_r : h.spi_i;
   IkeSa* sa = findSa(key);
-  if (sa == nullptr || (sa->initiator == sender_is_initiator) ||
-      (sa->spi_i != h.spi_i) ||
+  if (sa == nullptr || (sa->initiator == sender_is_initiator) || (sa->spi_i != h.spi_i) ||
       (h.exchange != static_cast<uint8_t>(ExchangeType::IkeSaInit) && sa->spi_r != h.spi_r)) {
     ++counters_.dropped_unknown_spi;
     return;
@@ -253,8 +250,7 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
   }
 }
 
-std::optional<std::vector<v2::Payload>> Engine::Impl::openProtected(IkeSa& sa,
-                                                                    const v2::Message& m,
+std::optional<std::vector<v2::Payload>> Engine::Impl::openProtected(IkeSa& sa, const v2::Message& m,
                                                                     const Datagram& d) {
   if (!sa.protector || m.payloads.empty() || m.payloads.back().type != wire::payload::kSk) {
     ++counters_.dropped_unexpected;
@@ -359,6 +355,10 @@ void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
     schedule({req.deadline, TimerKind::Retransmit, sa.key, {}});
     return;
   }
+  if (sa.probe_round > 0) {
+    finishProbe(sa, std::nullopt, sa.probe_refusal, now);
+    return;
+  }
   // Abandoned: the peer does not answer.
   RequestKind kind = req.kind;
   uint32_t tries = req.retransmits + 1;
@@ -375,8 +375,8 @@ void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
                      std::to_string(remote.port) + " to " + what + " after " +
                      std::to_string(tries) + " transmissions: check that the peer is up and " +
                      "that UDP 500 and 4500 (and ESP) are open between the gateways";
-  recordFailure(*t, kind == RequestKind::Init || kind == RequestKind::Auth ? Phase::One
-                                                                           : Phase::Two,
+  recordFailure(*t,
+                kind == RequestKind::Init || kind == RequestKind::Auth ? Phase::One : Phase::Two,
                 DiagnosisCode::PeerUnreachable, text, now);
 }
 
@@ -550,8 +550,8 @@ void Engine::Impl::recordFailure(Tunnel& t, Phase phase, DiagnosisCode code,
   logger_.warn("ike", "tunnel " + t.cfg.name + ": negotiation failed (" +
                           std::string(toString(code)) + "): " + text);
   if (t.failures >= options_.failures_before_failed_state) {
-    setStatus(t, phase == Phase::One ? ConnectionStatus::Phase1Failed
-                                     : ConnectionStatus::Phase2Failed);
+    setStatus(
+        t, phase == Phase::One ? ConnectionStatus::Phase1Failed : ConnectionStatus::Phase2Failed);
   } else if (t.status == ConnectionStatus::Connected) {
     setStatus(t, ConnectionStatus::Connecting);
   }
@@ -564,8 +564,8 @@ void Engine::Impl::scheduleRetry(Tunnel& t, TimePoint now) {
   }
   // The first tries follow each other quickly so that three of them end well within 40 s;
   // after that the tunnel retries at a steady pace (spec §3: every 12 s).
-  Duration delay = t.failures <= options_.quick_retries ? options_.quick_retry_delay
-                                                        : options_.retry_interval;
+  Duration delay =
+      t.failures <= options_.quick_retries ? options_.quick_retry_delay : options_.retry_interval;
   t.retry_at = now + delay;
   schedule({*t.retry_at, TimerKind::TunnelRetry, 0, t.cfg.name});
 }

@@ -61,11 +61,11 @@ struct ChildSaState {
 };
 
 enum class IkeState {
-  InitSent,      // initiator: IKE_SA_INIT request out
-  InitDone,      // responder: IKE_SA_INIT answered, waiting for IKE_AUTH (half-open)
-  AuthSent,      // initiator: IKE_AUTH request out
+  InitSent,  // initiator: IKE_SA_INIT request out
+  InitDone,  // responder: IKE_SA_INIT answered, waiting for IKE_AUTH (half-open)
+  AuthSent,  // initiator: IKE_AUTH request out
   Established,
-  Deleting,      // Delete sent, waiting for the answer
+  Deleting,  // Delete sent, waiting for the answer
 };
 
 // What an outstanding request of ours is about, so the response can be matched to it.
@@ -75,8 +75,8 @@ enum class RequestKind { Init, Auth, CreateChild, Delete, Liveness };
 struct PendingChild {
   size_t pair_index = 0;  // index into Tunnel::wanted_children
   uint32_t spi_in = 0;
-  Bytes nonce;                         // CREATE_CHILD_SA only
-  crypto::KeyExchangePtr ke;           // CREATE_CHILD_SA with PFS only
+  Bytes nonce;                // CREATE_CHILD_SA only
+  crypto::KeyExchangePtr ke;  // CREATE_CHILD_SA with PFS only
 };
 
 struct OutstandingRequest {
@@ -91,9 +91,9 @@ struct OutstandingRequest {
 };
 
 struct IkeSa {
-  uint64_t key = 0;  // our SPI: spi_i when we initiated, spi_r when we responded
-  std::string tunnel;  // name of the tunnel it belongs to ("" while the responder is
-                       // still unsure which of several candidates it serves)
+  uint64_t key = 0;     // our SPI: spi_i when we initiated, spi_r when we responded
+  std::string tunnel;   // name of the tunnel it belongs to ("" while the responder is
+                        // still unsure which of several candidates it serves)
   std::string gateway;  // name of the local gateway
   bool initiator = false;
   uint64_t spi_i = 0;
@@ -125,6 +125,9 @@ struct IkeSa {
 
   std::vector<ChildSaState> children;
   std::deque<size_t> child_queue;  // pairs still to negotiate with CREATE_CHILD_SA
+  // A diagnostic IKE_SA_INIT (see probeOffer()): 0 = a real negotiation, else the round (1, 2).
+  int probe_round = 0;
+  std::string probe_refusal;  // what the peer's NO_PROPOSAL_CHOSEN said, if the probe fails
   TimePoint created{};
   TimePoint established_at{};
 };
@@ -159,11 +162,9 @@ class Engine::Impl {
   // engine.cc
   void startNegotiation(Tunnel& t, TimePoint now);
   void dispatchRequest(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
-  void dispatchResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d,
-                        TimePoint now);
+  void dispatchResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
   void handleIkev1(const Datagram& d, TimePoint now);
-  std::optional<std::vector<wire::v2::Payload>> openProtected(IkeSa& sa,
-                                                              const wire::v2::Message& m,
+  std::optional<std::vector<wire::v2::Payload>> openProtected(IkeSa& sa, const wire::v2::Message& m,
                                                               const Datagram& d);
   void sendRequest(IkeSa& sa, RequestKind kind, wire::ExchangeType exchange,
                    const std::vector<wire::v2::Payload>& inner, TimePoint now,
@@ -205,10 +206,14 @@ class Engine::Impl {
   TunnelStatus statusOf(const Tunnel& t) const;
 
   // ike_init.cc
-  void initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group_override);
+  void initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group_override,
+                    int probe_round = 0, std::string probe_refusal = {});
+  // Ends a probe with the diagnosis it found (or `fallback` when it learnt nothing).
+  void finishProbe(IkeSa& probe, const std::optional<IkeSuite>& peer_suite,
+                   const std::string& fallback, TimePoint now);
   void respondInit(const wire::v2::Message& m, const Datagram& d, TimePoint now);
-  void processInitResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d,
-                           TimePoint now);
+  void processInitResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
+  void processProbeResponse(IkeSa& sa, const wire::v2::Message& m, TimePoint now);
   bool deriveIkeKeys(IkeSa& sa, ByteView peer_ke);
   std::vector<wire::v2::Payload> natDetectionPayloads(uint64_t spi_i, uint64_t spi_r,
                                                       const Endpoint& local,
@@ -218,8 +223,7 @@ class Engine::Impl {
   // ike_auth.cc
   void initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now);
   void respondAuth(IkeSa& sa, const wire::v2::Message& m,
-                   const std::vector<wire::v2::Payload>& inner, const Datagram& d,
-                   TimePoint now);
+                   const std::vector<wire::v2::Payload>& inner, const Datagram& d, TimePoint now);
   void processAuthResponse(IkeSa& sa, PendingChild pending,
                            const std::vector<wire::v2::Payload>& inner, TimePoint now);
   wire::v2::IdPayload idPayloadFor(const Identity& id) const;
@@ -241,13 +245,12 @@ class Engine::Impl {
                           std::vector<wire::v2::Payload>& reply, TimePoint now);
   // Initiator side: checks the answer to our CHILD SA request and installs the SA.
   bool completeChild(IkeSa& sa, Tunnel& t, const PendingChild& child,
-                     const std::vector<wire::v2::Payload>& inner, bool in_ike_auth,
-                     ByteView ni, ByteView nr, ByteView shared_secret, TimePoint now);
+                     const std::vector<wire::v2::Payload>& inner, bool in_ike_auth, ByteView ni,
+                     ByteView nr, ByteView shared_secret, TimePoint now);
   std::vector<wire::v2::Payload> childRequestPayloads(const Tunnel& t, const PendingChild& c,
                                                       bool in_ike_auth) const;
-  void installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView keymat_seed_ni,
-                    ByteView nr, ByteView shared_secret, bool we_initiated_child,
-                    TimePoint now);
+  void installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView keymat_seed_ni, ByteView nr,
+                    ByteView shared_secret, bool we_initiated_child, TimePoint now);
 
   // informational.cc
   void respondInformational(IkeSa& sa, const wire::v2::Message& m,

@@ -30,8 +30,7 @@ bool sameIdentity(const Identity& a, const Identity& b) {
 }
 
 v2::Payload notify(uint16_t type) {
-  return {wire::payload::kNotify, false,
-          v2::NotifyPayload{wire::ProtocolId::None, {}, type, {}}};
+  return {wire::payload::kNotify, false, v2::NotifyPayload{wire::ProtocolId::None, {}, type, {}}};
 }
 
 std::string describeIdentity(const std::optional<Identity>& id) {
@@ -80,8 +79,8 @@ void Engine::Impl::initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now) {
 
   std::vector<v2::Payload> inner;
   inner.push_back({wire::payload::kIdi, false, idi});
-  inner.push_back({wire::payload::kAuth, false,
-                   v2::AuthPayload{wire::auth::kSharedKey, toBytes(view(auth))}});
+  inner.push_back(
+      {wire::payload::kAuth, false, v2::AuthPayload{wire::auth::kSharedKey, toBytes(view(auth))}});
   for (auto& p : childRequestPayloads(t, child, true)) {
     inner.push_back(std::move(p));
   }
@@ -139,8 +138,7 @@ void Engine::Impl::processAuthResponse(IkeSa& sa, PendingChild pending,
          true);
     return;
   }
-  SecureBytes expected =
-      pskAuth(*sa.prf, t->cfg.psk, sa.init_response, sa.ni, sa.keys.sk_pr, *idr);
+  SecureBytes expected = pskAuth(*sa.prf, t->cfg.psk, sa.init_response, sa.ni, sa.keys.sk_pr, *idr);
   if (auth->method != wire::auth::kSharedKey || !constantTimeEqual(view(expected), auth->data)) {
     fail(Phase::One, DiagnosisCode::PskMismatch,
          "the peer's AUTH payload does not verify with this tunnel's pre-shared key: the "
@@ -240,8 +238,7 @@ void Engine::Impl::respondAuth(IkeSa& sa, const v2::Message& m,
       }
     }
   }
-  SecureBytes expected = pskAuth(*sa.prf, t->cfg.psk, sa.init_request, sa.nr, sa.keys.sk_pi,
-                                 *idi);
+  SecureBytes expected = pskAuth(*sa.prf, t->cfg.psk, sa.init_request, sa.nr, sa.keys.sk_pi, *idi);
   if (auth->method != wire::auth::kSharedKey || !constantTimeEqual(view(expected), auth->data)) {
     refuse({t}, DiagnosisCode::PskMismatch,
            "the peer's AUTH payload does not verify with this tunnel's pre-shared key: the "

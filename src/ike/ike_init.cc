@@ -125,7 +125,8 @@ bool Engine::Impl::deriveIkeKeys(IkeSa& sa, ByteView peer_ke) {
 // ---------------------------------------------------------------------------------------
 // Initiator
 
-void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group) {
+void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group,
+                                int probe_round, std::string probe_refusal) {
   if (t.ike_sa != 0) {
     destroySa(t.ike_sa);
   }
@@ -139,6 +140,8 @@ void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t
   sa.remote = {t.customer_gateway.ip, wire::kIkePort};
   sa.suite = t.ike_suite;
   sa.created = now;
+  sa.probe_round = probe_round;
+  sa.probe_refusal = std::move(probe_refusal);
   uint16_t dh = group.value_or(sa.suite.dh_group);
   auto ke = crypto::createKeyExchange(dh);
   if (!ke) {
@@ -152,9 +155,9 @@ void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t
   m.header.spi_i = sa.spi_i;
   m.header.exchange = static_cast<uint8_t>(ExchangeType::IkeSaInit);
   m.header.flags = wire::flags::kInitiator;
-  m.payloads.push_back({wire::payload::kSa, false, v2::SaPayload{{toProposal(sa.suite)}}});
-  m.payloads.push_back(
-      {wire::payload::kKe, false, v2::KePayload{dh, sa.ke->publicValue()}});
+  m.payloads.push_back({wire::payload::kSa, false,
+                        probe_round > 0 ? probeOffer() : v2::SaPayload{{toProposal(sa.suite)}}});
+  m.payloads.push_back({wire::payload::kKe, false, v2::KePayload{dh, sa.ke->publicValue()}});
   m.payloads.push_back({wire::payload::kNonce, false, v2::NoncePayload{sa.ni}});
   for (auto& p : natDetectionPayloads(sa.spi_i, 0, sa.local, sa.remote)) {
     m.payloads.push_back(std::move(p));
@@ -174,7 +177,9 @@ void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t
   uint64_t key = sa.key;
   t.ike_sa = key;
   IkeSa& stored = sas_.emplace(key, std::move(sa)).first->second;
-  logger_.info("ike", "tunnel " + t.cfg.name + ": initiating IKE_SA_INIT to " +
+  logger_.info("ike", "tunnel " + t.cfg.name + ": " +
+                          (probe_round > 0 ? "probing which IKE algorithms the peer accepts at "
+                                           : "initiating IKE_SA_INIT to ") +
                           stored.remote.toString() + " (" + stored.suite.name() + ")");
   transmit(stored.local, stored.remote, stored.init_request);
   schedule({stored.outstanding->deadline, TimerKind::Retransmit, key, {}});
@@ -201,8 +206,7 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
     }
     v2::Message retry = std::move(*original);
     if (!retry.payloads.empty() && retry.payloads.front().type == wire::payload::kNotify &&
-        std::get<v2::NotifyPayload>(retry.payloads.front().body).type ==
-            wire::notify::kCookie) {
+        std::get<v2::NotifyPayload>(retry.payloads.front().body).type == wire::notify::kCookie) {
       retry.payloads.erase(retry.payloads.begin());
     }
     retry.payloads.insert(retry.payloads.begin(), notify(wire::notify::kCookie, n->data));
@@ -212,6 +216,10 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
     sa.outstanding->deadline = now + options_.retransmit_timeout;
     transmit(sa.local, sa.remote, sa.init_request);
     schedule({sa.outstanding->deadline, TimerKind::Retransmit, sa.key, {}});
+    return;
+  }
+  if (sa.probe_round > 0) {
+    processProbeResponse(sa, m, now);
     return;
   }
   if (const v2::NotifyPayload* n = v2::findNotify(pl, wire::notify::kInvalidKePayload)) {
@@ -241,10 +249,13 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
     return;
   }
   if (v2::findNotify(pl, wire::notify::kNoProposalChosen)) {
-    fail(DiagnosisCode::ProposalMismatch,
-         "the peer refused our IKE proposal " + t->ike_suite.name() +
-             " (NO_PROPOSAL_CHOSEN): encryption, authentication or DH group of the IKE policy "
-             "differ between the two sides");
+    // Learn which setting differs before reporting: one diagnostic IKE_SA_INIT offering
+    // everything we implement (never completed).
+    std::string text = "the peer refused our IKE proposal " + t->ike_suite.name() +
+                       " (NO_PROPOSAL_CHOSEN): encryption, authentication or DH group of the IKE "
+                       "policy differ between the two sides";
+    destroySa(sa.key);
+    initiateInit(*t, now, std::nullopt, 1, text);
     return;
   }
   if (v2::findNotify(pl, wire::notify::kInvalidMajorVersion)) {
@@ -296,6 +307,69 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
   initiateAuth(sa, *t, now);
 }
 
+void Engine::Impl::processProbeResponse(IkeSa& sa, const v2::Message& m, TimePoint now) {
+  const auto& pl = m.payloads;
+  if (const v2::NotifyPayload* n = v2::findNotify(pl, wire::notify::kInvalidKePayload)) {
+    // The peer accepts one of the offers, with another group: ask again with that group to
+    // learn the rest of its choice.
+    ByteReader r(n->data);
+    uint16_t wanted = r.u16();
+    Tunnel* t = findTunnel(sa.tunnel);
+    if (r.ok() && t != nullptr && sa.probe_round == 1 && crypto::isSupportedGroup(wanted)) {
+      std::string refusal = sa.probe_refusal;
+      destroySa(sa.key);
+      initiateInit(*t, now, wanted, 2, refusal);
+      return;
+    }
+    finishProbe(sa, std::nullopt,
+                sa.probe_refusal + "; the peer asks for D-H group " + std::to_string(wanted), now);
+    return;
+  }
+  const auto* sa_pl = v2::find<v2::SaPayload>(pl, wire::payload::kSa);
+  if (sa_pl != nullptr && sa_pl->proposals.size() == 1) {
+    finishProbe(sa, suiteOf(sa_pl->proposals.front()), sa.probe_refusal, now);
+    return;
+  }
+  if (v2::findNotify(pl, wire::notify::kNoProposalChosen) != nullptr) {
+    finishProbe(sa, std::nullopt,
+                sa.probe_refusal + "; the peer accepts none of the IKE algorithms vpngw supports",
+                now);
+    return;
+  }
+  finishProbe(sa, std::nullopt, sa.probe_refusal, now);
+}
+
+void Engine::Impl::finishProbe(IkeSa& probe, const std::optional<IkeSuite>& peer_suite,
+                               const std::string& fallback, TimePoint now) {
+  Tunnel* t = findTunnel(probe.tunnel);
+  destroySa(probe.key);  // the peer's half-open state for it expires on its own
+  if (t == nullptr) {
+    return;
+  }
+  if (!peer_suite) {
+    recordFailure(*t, Phase::One, DiagnosisCode::ProposalMismatch, fallback, now);
+    return;
+  }
+  IkeSuite ours = t->ike_suite;
+  IkeSuite theirs = *peer_suite;
+  IkeSuite same_group = theirs;
+  same_group.dh_group = ours.dh_group;
+  if (same_group == ours) {
+    recordFailure(*t, Phase::One, DiagnosisCode::DhMismatch,
+                  "the peer refused D-H group " + std::to_string(ours.dh_group) +
+                      " and accepts IKE " + theirs.name() + " (group " +
+                      std::to_string(theirs.dh_group) + "); this tunnel is configured for " +
+                      ours.name() + ": set the same DH group on both sides",
+                  now);
+    return;
+  }
+  recordFailure(*t, Phase::One, DiagnosisCode::ProposalMismatch,
+                "the peer refused our IKE proposal " + ours.name() + " and accepts " +
+                    theirs.name() +
+                    ": set the same IKE encryption, authentication and DH group on both sides",
+                now);
+}
+
 // ---------------------------------------------------------------------------------------
 // Responder
 
@@ -342,7 +416,6 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
 
   Tunnel* chosen = nullptr;
   IkeSelection selection;
-  Tunnel* dh_only = nullptr;
   std::vector<std::pair<Tunnel*, ProposalMismatch>> mismatches;
   for (Tunnel* t : cands) {
     auto sel = selectIke(*sa_pl, t->ike_suite);
@@ -351,34 +424,26 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
       selection = *ok;
       break;
     }
-    auto& mm = std::get<ProposalMismatch>(sel);
-    if (mm.only_dh_differs && dh_only == nullptr) {
-      dh_only = t;
-    }
-    mismatches.emplace_back(t, mm);
+    mismatches.emplace_back(t, std::get<ProposalMismatch>(sel));
   }
   if (chosen == nullptr) {
-    if (dh_only != nullptr) {
-      // Everything but the group matches: tell the initiator which group we need
-      // (INVALID_KE_PAYLOAD), so that it can retry or report the real cause.
-      reply_notify(wire::notify::kInvalidKePayload, groupBytes(dh_only->ike_suite.dh_group));
-      for (auto& [t, mm] : mismatches) {
-        if (t == dh_only) {
-          recordFailure(*t, Phase::One, DiagnosisCode::DhMismatch,
-                        "the peer proposed " + mm.offered + " but this tunnel requires D-H group " +
-                            std::to_string(t->ike_suite.dh_group) + " (" + mm.ours +
-                            "): set the same DH group on both sides",
-                        now);
-        }
-      }
-      return;
-    }
+    // What is not configured is refused (RFC 7296 §2.7; one algorithm set per phase). The
+    // diagnosis tells a D-H-only difference apart, since the offer shows everything.
     reply_notify(wire::notify::kNoProposalChosen, {});
     for (auto& [t, mm] : mismatches) {
-      recordFailure(*t, Phase::One, DiagnosisCode::ProposalMismatch,
-                    "the peer proposed IKE " + mm.offered + " but this tunnel is configured for " +
-                        mm.ours + ": set the same encryption, authentication and DH group",
-                    now);
+      if (mm.only_dh_differs) {
+        recordFailure(*t, Phase::One, DiagnosisCode::DhMismatch,
+                      "the peer proposed " + mm.offered + " but this tunnel requires D-H group " +
+                          std::to_string(t->ike_suite.dh_group) + " (" + mm.ours +
+                          "): set the same DH group on both sides",
+                      now);
+      } else {
+        recordFailure(*t, Phase::One, DiagnosisCode::ProposalMismatch,
+                      "the peer proposed IKE " + mm.offered +
+                          " but this tunnel is configured for " + mm.ours +
+                          ": set the same encryption, authentication and DH group",
+                      now);
+      }
     }
     return;
   }

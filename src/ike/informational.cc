@@ -8,8 +8,8 @@ namespace vpngw::ike {
 namespace v2 = wire::v2;
 
 void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
-                                        const std::vector<v2::Payload>& inner,
-                                        const Datagram& d, TimePoint now) {
+                                        const std::vector<v2::Payload>& inner, const Datagram& d,
+                                        TimePoint now) {
   Tunnel* t = findTunnel(sa.tunnel);
   bool delete_ike = false;
   std::vector<Bytes> deleted_in;  // our inbound SPIs of CHILD SAs the peer deleted
@@ -51,8 +51,8 @@ void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
   }
   std::vector<v2::Payload> reply;
   if (!deleted_in.empty() && !delete_ike) {
-    reply.push_back({wire::payload::kDelete, false,
-                     v2::DeletePayload{wire::ProtocolId::Esp, 4, deleted_in}});
+    reply.push_back(
+        {wire::payload::kDelete, false, v2::DeletePayload{wire::ProtocolId::Esp, 4, deleted_in}});
   }
   sendResponse(sa, m, d, reply);
   if (delete_ike) {

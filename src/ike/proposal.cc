@@ -630,3 +630,75 @@ std::string describe(const wire::v2::SaPayload& sa) {
 }
 
 }  // namespace vpngw::ike
+
+namespace vpngw::ike {
+
+wire::v2::SaPayload probeOffer() {
+  using wire::v2::Transform;
+  namespace tr = wire::transform;
+  std::vector<Transform> prfs;
+  for (uint16_t id : {wire::prf::kHmacSha1, wire::prf::kHmacSha256, wire::prf::kHmacSha384,
+                      wire::prf::kHmacSha512, wire::prf::kHmacMd5}) {
+    prfs.push_back({tr::kPrf, id, std::nullopt});
+  }
+  std::vector<Transform> dhs;
+  for (uint16_t g : {2, 14, 5, 1, 15, 16, 19, 20, 21, 24, 31}) {
+    dhs.push_back({tr::kDh, g, std::nullopt});
+  }
+  wire::v2::Proposal cbc;
+  cbc.number = 1;
+  cbc.protocol = wire::ProtocolId::Ike;
+  for (uint16_t bits : {128, 192, 256}) {
+    cbc.transforms.push_back({tr::kEncr, wire::encr::kAesCbc, bits});
+  }
+  cbc.transforms.push_back({tr::kEncr, wire::encr::k3Des, std::nullopt});
+  cbc.transforms.insert(cbc.transforms.end(), prfs.begin(), prfs.end());
+  for (uint16_t id :
+       {wire::integ::kHmacSha1_96, wire::integ::kHmacSha256_128, wire::integ::kHmacSha384_192,
+        wire::integ::kHmacSha512_256, wire::integ::kHmacMd5_96}) {
+    cbc.transforms.push_back({tr::kInteg, id, std::nullopt});
+  }
+  cbc.transforms.insert(cbc.transforms.end(), dhs.begin(), dhs.end());
+  wire::v2::Proposal gcm;
+  gcm.number = 2;
+  gcm.protocol = wire::ProtocolId::Ike;
+  for (uint16_t bits : {128, 256}) {
+    gcm.transforms.push_back({tr::kEncr, wire::encr::kAesGcm16, bits});
+  }
+  gcm.transforms.insert(gcm.transforms.end(), prfs.begin(), prfs.end());
+  gcm.transforms.insert(gcm.transforms.end(), dhs.begin(), dhs.end());
+  return wire::v2::SaPayload{{cbc, gcm}};
+}
+
+std::optional<IkeSuite> suiteOf(const wire::v2::Proposal& answer) {
+  IkeSuite s;
+  bool encr = false;
+  bool prf = false;
+  for (const auto& t : answer.transforms) {
+    switch (t.type) {
+      case wire::transform::kEncr:
+        s.encr_id = t.id;
+        s.encr_key_bits = t.key_length.value_or(0);
+        encr = true;
+        break;
+      case wire::transform::kPrf:
+        s.prf_id = t.id;
+        prf = true;
+        break;
+      case wire::transform::kInteg:
+        s.integ_id = t.id;
+        break;
+      case wire::transform::kDh:
+        s.dh_group = t.id;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!encr || !prf || s.dh_group == 0) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace vpngw::ike

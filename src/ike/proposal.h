@@ -4,6 +4,7 @@
 // offered proposal only when it carries exactly that set (RFC 7296 §2.7, §3.3.6), anything
 // else is NO_PROPOSAL_CHOSEN.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -69,15 +70,20 @@ struct ChildSelection {
 std::variant<IkeSelection, ProposalMismatch> selectIke(const wire::v2::SaPayload& offered,
                                                        const IkeSuite& ours);
 std::variant<ChildSelection, ProposalMismatch> selectChild(const wire::v2::SaPayload& offered,
-                                                           const ChildSuite& ours,
-                                                           bool require_dh);
+                                                           const ChildSuite& ours, bool require_dh);
 
 // Initiator: the responder must answer with exactly one proposal, one we offered.
 std::variant<IkeSelection, ProposalMismatch> acceptIke(const wire::v2::SaPayload& answer,
                                                        const IkeSuite& ours);
 std::variant<ChildSelection, ProposalMismatch> acceptChild(const wire::v2::SaPayload& answer,
-                                                           const ChildSuite& ours,
-                                                           bool require_dh);
+                                                           const ChildSuite& ours, bool require_dh);
+
+// Diagnostic offer (initiator, after NO_PROPOSAL_CHOSEN): every IKE algorithm vpngw implements
+// in two proposals (CBC ciphers with HMAC integrity; AES-GCM), so that the peer's choice tells
+// which of its settings differ from ours. Never used to establish an SA.
+wire::v2::SaPayload probeOffer();
+// The suite a single-proposal answer names (one transform per type), if it is complete.
+std::optional<IkeSuite> suiteOf(const wire::v2::Proposal& answer);
 
 // Human-readable list of the proposals in an SA payload, for diagnoses and logs.
 std::string describe(const wire::v2::SaPayload& sa);

@@ -52,6 +52,9 @@ TEST(Mismatch, IkeEncryption) {
       << o.b.diagnosis.text;
   EXPECT_NE(o.b.diagnosis.text.find("aes256-sha1-modp1024"), std::string::npos)
       << o.b.diagnosis.text;
+  // The initiator's probe learnt what the peer accepts.
+  EXPECT_NE(o.a.diagnosis.text.find("accepts aes256-sha1-modp1024"), std::string::npos)
+      << o.a.diagnosis.text;
 }
 
 TEST(Mismatch, IkeIntegrity) {
@@ -70,7 +73,31 @@ TEST(Mismatch, DhGroup) {
   auto o = run(a, b);
   expectFailed(o.a, ConnectionStatus::Phase1Failed, DiagnosisCode::DhMismatch);
   expectFailed(o.b, ConnectionStatus::Phase1Failed, DiagnosisCode::DhMismatch);
-  EXPECT_NE(o.a.diagnosis.text.find("14"), std::string::npos) << o.a.diagnosis.text;
+  EXPECT_NE(o.a.diagnosis.text.find("accepts IKE aes128-sha1-modp2048"), std::string::npos)
+      << o.a.diagnosis.text;
+}
+
+TEST(Mismatch, ResponderRefusesUnconfiguredGroupWithNoProposalChosen) {
+  // RFC 7296 §1.2: INVALID_KE_PAYLOAD only names a group from a proposal the responder would
+  // accept; an offer without our group is NO_PROPOSAL_CHOSEN.
+  Exchange x;
+  TunnelSpec a;
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  b.ike.dh_group = 14;
+  x.load(a, b);
+  bool saw_invalid_ke_for_original = false;
+  auto watch = [&](Datagram& d, bool from_a) {
+    auto m = wire::v2::decode(d.data);
+    if (!from_a && m && m->header.exchange == 34 &&
+        wire::v2::findNotify(m->payloads, wire::notify::kInvalidKePayload) != nullptr &&
+        x.a.engine.counters().sent == 1) {
+      saw_invalid_ke_for_original = true;
+    }
+    return true;
+  };
+  x.deliver(watch);
+  EXPECT_FALSE(saw_invalid_ke_for_original);
 }
 
 TEST(Mismatch, RemoteIdOnInitiator) {

@@ -64,9 +64,9 @@ TEST(Robustness, GarbageNeverChangesState) {
   EXPECT_EQ(after.ike_sa->spi_i, before.ike_sa->spi_i);
   EXPECT_EQ(after.child_sas.size(), 1u);
   const auto& c = x.a.engine.counters();
-  EXPECT_GT(c.dropped_malformed + c.dropped_unknown_spi + c.dropped_unexpected +
-                c.dropped_integrity,
-            1000u);
+  EXPECT_GT(
+      c.dropped_malformed + c.dropped_unknown_spi + c.dropped_unexpected + c.dropped_integrity,
+      1000u);
   EXPECT_TRUE(x.a.out.sent.empty()) << "garbage must not draw replies";
 }
 
