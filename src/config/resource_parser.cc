@@ -116,13 +116,50 @@ ike::CustomerGatewayConfig parseCustomerGateway(Reader& r, const YAML::Node& nod
   return cgw;
 }
 
+namespace {
+
+// dpd: {enabled, delay, timeout, action}. Limits keep a check from firing more than once a
+// second and a dead peer from going unnoticed for more than an hour.
+ike::DpdPolicy parseDpd(Reader& r, const YAML::Node& tunnel, const std::string& tunnel_path) {
+  ike::DpdPolicy dpd;
+  auto node = r.field(tunnel, tunnel_path, "dpd", false);
+  if (!node) {
+    return dpd;
+  }
+  std::string path = joinPath(tunnel_path, "dpd");
+  if (!r.checkMap(*node, path, {"enabled", "delay", "timeout", "action"})) {
+    return dpd;
+  }
+  if (auto enabled = r.boolean(*node, path, "enabled")) {
+    dpd.enabled = *enabled;
+  }
+  for (auto [key, target] : {std::pair{"delay", &dpd.delay}, std::pair{"timeout", &dpd.timeout}}) {
+    auto v = r.integer(*node, path, key, "a number of seconds");
+    if (!v) {
+      continue;
+    }
+    if (*v < 1 || *v > 3600) {
+      r.fail(joinPath(path, key), std::to_string(*v), "is out of range: must be 1-3600 seconds");
+      continue;
+    }
+    *target = std::chrono::seconds(*v);
+  }
+  if (auto action = r.keyword<ike::DpdAction>(*node, path, "action", ike::parseDpdAction,
+                                              "restart, clear, hold")) {
+    dpd.action = *action;
+  }
+  return dpd;
+}
+
+}  // namespace
+
 ParsedTunnel parseTunnel(Reader& r, const YAML::Node& node, const std::string& path,
                          const LoadOptions& opts) {
   ParsedTunnel t;
   t.path = path;
   if (!r.checkMap(node, path,
                   {"name", "gateway", "customer_gateway", "local_subnets", "remote_subnets", "psk",
-                   "initiator", "route_mode", "child_sa_per_subnet_pair", "ike", "ipsec"})) {
+                   "initiator", "route_mode", "child_sa_per_subnet_pair", "ike", "ipsec", "dpd"})) {
     return t;
   }
   ike::TunnelConfig& c = t.config;
@@ -171,6 +208,7 @@ ParsedTunnel parseTunnel(Reader& r, const YAML::Node& node, const std::string& p
   }
   c.ike = parseIkePolicy(r, node, path, opts);
   c.ipsec = parseIpsecPolicy(r, node, path, opts);
+  c.dpd = parseDpd(r, node, path);
   return t;
 }
 

@@ -243,12 +243,14 @@ bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pendi
   const Tunnel::Pair& pair = t.wanted_children.at(pending.pair_index);
   auto fail = [&](DiagnosisCode code, const std::string& text) {
     child_spis_.erase(pending.spi_in);
+    uint64_t key = sa.key;
     // Without its CHILD SA the tunnel is of no use: close the IKE SA and retry afresh.
     if (sa.children.empty()) {
       deleteSaNow(sa, now);
-      destroySa(sa.key);
+      destroySa(key);  // `sa` is gone from here on
+      key = 0;
     }
-    recordFailure(t, Phase::Two, code, text, now, findSa(sa.key) != nullptr ? sa.key : 0);
+    recordFailure(t, Phase::Two, code, text, now, key);
     return false;
   };
   if (const v2::NotifyPayload* n = v2::findErrorNotify(inner)) {
@@ -342,6 +344,7 @@ void Engine::Impl::createNextChild(IkeSa& sa, TimePoint now) {
 void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
                                               const std::vector<v2::Payload>& inner,
                                               TimePoint now) {
+  const uint64_t key = sa.key;  // completeChild may destroy the SA
   Tunnel* t = findTunnel(sa.tunnel);
   if (t == nullptr) {
     return;
@@ -376,8 +379,8 @@ void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
   if (ok && t->status != ConnectionStatus::Connected) {
     recordSuccess(*t, now);
   }
-  if (findSa(sa.key) != nullptr) {
-    createNextChild(sa, now);
+  if (IkeSa* still = findSa(key); still != nullptr) {
+    createNextChild(*still, now);
   }
 }
 

@@ -143,3 +143,28 @@ const CustomerGatewayConfig* Config::findCustomerGateway(std::string_view name) 
 }
 
 }  // namespace vpngw::ike
+
+namespace vpngw::ike {
+
+std::string_view toString(DpdAction a) {
+  switch (a) {
+    case DpdAction::Restart:
+      return "restart";
+    case DpdAction::Clear:
+      return "clear";
+    case DpdAction::Hold:
+      return "hold";
+  }
+  return "restart";
+}
+
+std::optional<DpdAction> parseDpdAction(std::string_view s) {
+  for (DpdAction a : {DpdAction::Restart, DpdAction::Clear, DpdAction::Hold}) {
+    if (toString(a) == s) {
+      return a;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace vpngw::ike

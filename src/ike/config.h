@@ -22,6 +22,9 @@ enum class Encryption { Des3, Aes128, Aes192, Aes256, Aes128Gcm16, Aes256Gcm16 }
 enum class Hash { Md5, Sha1, Sha256, Sha384, Sha512 };
 enum class IpsecProtocol { Esp, Ah };
 enum class RouteMode { Policy, Route };
+// What to do when dead peer detection declares the peer dead: renegotiate at once, drop the
+// SAs and wait for the peer, or drop them and renegotiate when traffic wants the tunnel.
+enum class DpdAction { Restart, Clear, Hold };
 
 std::string_view toString(IkeVersion v);
 std::string_view toString(V1Mode m);
@@ -35,6 +38,8 @@ std::optional<Encryption> parseEncryption(std::string_view s);
 std::optional<Hash> parseHash(std::string_view s);
 std::optional<IpsecProtocol> parseIpsecProtocol(std::string_view s);
 std::optional<RouteMode> parseRouteMode(std::string_view s);
+std::string_view toString(DpdAction a);
+std::optional<DpdAction> parseDpdAction(std::string_view s);
 bool isAead(Encryption e);
 // DH groups vpngw implements: 1 2 5 14 15 16 19 20 21 24 31.
 bool isSupportedDhGroup(uint16_t group);
@@ -71,6 +76,15 @@ struct IpsecPolicy {
   std::chrono::seconds lifetime{86400};
 };
 
+// Dead peer detection (RFC 7296 §2.4 liveness checks; RFC 3706 for IKEv1). Defaults are the
+// seed's downloaded configuration (delay 8 s, timeout 13 s) with action restart.
+struct DpdPolicy {
+  bool enabled = true;
+  std::chrono::seconds delay{8};     // idle time (no IKE or ESP from the peer) before a check
+  std::chrono::seconds timeout{13};  // no answer within this long: the peer is dead
+  DpdAction action = DpdAction::Restart;
+};
+
 struct GatewayConfig {
   std::string name;
   Ipv4 public_ip;
@@ -96,6 +110,7 @@ struct TunnelConfig {
   bool child_sa_per_subnet_pair = false;
   IkePolicy ike;
   IpsecPolicy ipsec;
+  DpdPolicy dpd;
 };
 
 struct Config {

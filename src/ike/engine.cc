@@ -21,6 +21,12 @@ void Engine::handleDatagram(const Datagram& d, TimePoint now) { impl_->handleDat
 void Engine::handleTimers(TimePoint now) { impl_->handleTimers(now); }
 std::optional<TimePoint> Engine::nextDeadline() const { return impl_->nextDeadline(); }
 void Engine::shutdown(TimePoint now) { impl_->shutdown(now); }
+void Engine::acquire(const std::string& tunnel, TimePoint now) {
+  Tunnel* t = impl_->findTunnel(tunnel);
+  if (t != nullptr && t->ike_sa == 0 && t->canInitiate()) {
+    impl_->startNegotiation(*t, now);
+  }
+}
 std::vector<TunnelStatus> Engine::status() const { return impl_->status(); }
 std::optional<TunnelStatus> Engine::status(const std::string& t) const { return impl_->status(t); }
 const EngineCounters& Engine::counters() const { return impl_->counters(); }
@@ -103,14 +109,28 @@ void Engine::Impl::load(const Config& config, TimePoint now) {
       logger_.warn("ike", "tunnel " + tc.name + ": " + tun.last_error);
       continue;
     }
-    if (tun.canInitiate()) {
-      startNegotiation(tun, now);
+  }
+  // INITIAL_CONTACT makes the peer drop every SA it has with us; only a tunnel that is alone
+  // with its peer (address and identities) may send it.
+  for (auto& [name, t] : tunnels_) {
+    for (auto& [other_name, o] : tunnels_) {
+      if (name != other_name && o.customer_gateway.ip == t.customer_gateway.ip &&
+          o.remote_id == t.remote_id && o.local_id == t.local_id) {
+        t.sole_tunnel_to_peer = false;
+      }
+    }
+  }
+  for (auto& [name, t] : tunnels_) {
+    if (t.cfg.ike.version == IkeVersion::V2 && t.canInitiate()) {
+      startNegotiation(t, now);
     }
   }
 }
 
 void Engine::Impl::startNegotiation(Tunnel& t, TimePoint now) {
   t.retry_at.reset();
+  t.waiting_for_peer = false;
+  t.last_try_start = now;
   ++t.attempts;
   initiateInit(t, now, std::nullopt);
 }
@@ -187,6 +207,7 @@ void Engine::Impl::dispatchRequest(IkeSa& sa, const v2::Message& m, const Datagr
   if (!inner) {
     return;
   }
+  heardFrom(sa, now);
   switch (static_cast<ExchangeType>(h.exchange)) {
     case ExchangeType::IkeAuth:
       if (sa.initiator || sa.state != IkeState::InitDone) {
@@ -231,6 +252,7 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
   if (!inner) {
     return;
   }
+  heardFrom(sa, now);
   OutstandingRequest req = std::move(*sa.outstanding);
   sa.outstanding.reset();
   // The peer may have moved (NAT mapping change); answer where it now is.
@@ -342,7 +364,9 @@ void Engine::Impl::sendResponse(IkeSa& sa, const v2::Message& request, const Dat
 
 void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
   OutstandingRequest& req = *sa.outstanding;
-  if (req.retransmits < options_.max_retransmits) {
+  // Liveness checks retransmit until the DPD timeout; other requests a fixed number of times.
+  bool timed_out = req.give_up_at && now >= *req.give_up_at;
+  if (!timed_out && (req.give_up_at || req.retransmits < options_.max_retransmits)) {
     ++req.retransmits;
     ++counters_.retransmits;
     Duration timeout = options_.retransmit_timeout;
@@ -351,12 +375,22 @@ void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
     }
     timeout = std::min(timeout, options_.retransmit_timeout_max);
     req.deadline = now + timeout;
+    if (req.give_up_at) {
+      req.deadline = std::min(req.deadline, *req.give_up_at);
+    }
     transmit(req.local, req.remote, req.datagram);
     schedule({req.deadline, TimerKind::Retransmit, sa.key, {}});
     return;
   }
   if (sa.probe_round > 0) {
     finishProbe(sa, std::nullopt, sa.probe_refusal, now);
+    return;
+  }
+  if (sa.state == IkeState::Established || sa.state == IkeState::Deleting) {
+    peerDead(sa,
+             "no answer to " + std::string(wire::exchangeName(exchangeOf(req.kind))) + " after " +
+                 std::to_string(req.retransmits + 1) + " transmissions",
+             now);
     return;
   }
   // Abandoned: the peer does not answer.
@@ -400,6 +434,13 @@ void Engine::Impl::handleTimers(TimePoint now) {
         if (sa != nullptr && sa->state == IkeState::InitDone &&
             sa->created + options_.half_open_timeout <= now) {
           destroySa(e.sa_key);
+        }
+        break;
+      }
+      case TimerKind::Dpd: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr && sa->state == IkeState::Established) {
+          dpdCheck(*sa, now);
         }
         break;
       }
@@ -559,19 +600,23 @@ void Engine::Impl::recordFailure(Tunnel& t, Phase phase, DiagnosisCode code,
 }
 
 void Engine::Impl::scheduleRetry(Tunnel& t, TimePoint now) {
-  if (!t.canInitiate() || t.ike_sa != 0) {
+  if (!t.canInitiate() || t.ike_sa != 0 || t.waiting_for_peer) {
     return;
   }
   // The first tries follow each other quickly so that three of them end well within 40 s;
-  // after that the tunnel retries at a steady pace (spec §3: every 12 s).
-  Duration delay =
-      t.failures <= options_.quick_retries ? options_.quick_retry_delay : options_.retry_interval;
-  t.retry_at = now + delay;
+  // after that a try starts every 12 s (spec §3), counted start to start, so that a peer that
+  // comes back is reached within a few seconds even when each try waits 11 s for answers.
+  TimePoint at = now + options_.quick_retry_delay;
+  if (t.failures > options_.quick_retries && t.last_try_start) {
+    at = std::max(at, *t.last_try_start + options_.retry_interval);
+  }
+  t.retry_at = at;
   schedule({*t.retry_at, TimerKind::TunnelRetry, 0, t.cfg.name});
 }
 
 void Engine::Impl::recordSuccess(Tunnel& t, TimePoint now) {
   (void)now;
+  t.waiting_for_peer = false;
   t.failures = 0;
   t.diagnosis = {};
   t.retry_at.reset();
@@ -634,6 +679,105 @@ void Engine::Impl::shutdown(TimePoint now) {
   }
 }
 
+void Engine::Impl::onEstablished(IkeSa& sa, Tunnel& t, TimePoint now) {
+  sa.last_inbound = now;
+  t.waiting_for_peer = false;
+  if (t.cfg.dpd.enabled) {
+    schedule({now + t.cfg.dpd.delay, TimerKind::Dpd, sa.key, {}});
+  }
+}
+
+void Engine::Impl::dpdCheck(IkeSa& sa, TimePoint now) {
+  Tunnel* t = findTunnel(sa.tunnel);
+  if (t == nullptr || !t->cfg.dpd.enabled) {
+    return;
+  }
+  Duration delay = t->cfg.dpd.delay;
+  if (sa.outstanding) {
+    // A request is in flight: its own answer (or give-up) tells whether the peer lives.
+    schedule({now + delay, TimerKind::Dpd, sa.key, {}});
+    return;
+  }
+  // Any sign of life counts: an authenticated IKE message or ESP on one of its CHILD SAs.
+  TimePoint last = sa.last_inbound;
+  for (const auto& c : sa.children) {
+    if (auto esp = output_.lastInbound(c.spi_in); esp && *esp > last) {
+      last = *esp;
+    }
+  }
+  if (now - last < delay) {
+    schedule({last + delay, TimerKind::Dpd, sa.key, {}});
+    return;
+  }
+  // RFC 7296 §2.4: an empty INFORMATIONAL request; no answer within the timeout = dead.
+  ++counters_.dpd_checks;
+  sendRequest(sa, RequestKind::Liveness, ExchangeType::Informational, {}, now);
+  if (sa.outstanding) {
+    sa.outstanding->give_up_at = now + t->cfg.dpd.timeout;
+  }
+  schedule({now + delay, TimerKind::Dpd, sa.key, {}});
+}
+
+void Engine::Impl::peerDead(IkeSa& sa, const std::string& why, TimePoint now) {
+  Tunnel* t = findTunnel(sa.tunnel);
+  bool current = t != nullptr && t->ike_sa == sa.key;
+  Endpoint remote = sa.remote;
+  ++counters_.dead_peers;
+  destroySa(sa.key);  // removes its CHILD SAs (and with them the routes)
+  if (t == nullptr || !current) {
+    return;
+  }
+  ++t->dpd_failures;
+  DpdAction action = t->cfg.dpd.action;
+  t->waiting_for_peer = action != DpdAction::Restart;
+  std::string next = action == DpdAction::Restart ? "renegotiating"
+                     : action == DpdAction::Clear ? "SAs cleared, waiting for the peer"
+                                                  : "SAs cleared, renegotiating on traffic";
+  recordFailure(*t, Phase::One, DiagnosisCode::PeerUnreachable,
+                "the peer " + remote.address.toString() + " stopped answering (" + why +
+                    "; dead peer detection, action " + std::string(toString(action)) + ": " + next +
+                    ")",
+                now);
+  if (action == DpdAction::Restart && t->canInitiate() && t->ike_sa == 0) {
+    startNegotiation(*t, now);
+  }
+}
+
+void Engine::Impl::initialContact(IkeSa& sa, TimePoint now) {
+  ++counters_.initial_contacts;
+  Tunnel* t = findTunnel(sa.tunnel);
+  if (t == nullptr) {
+    return;
+  }
+  std::vector<uint64_t> stale;
+  for (auto& [key, other] : sas_) {
+    // Only SAs that were up before this negotiation began: our own negotiations in flight
+    // (simultaneous initiation) are not stale.
+    if (key == sa.key || other.remote.address != sa.remote.address ||
+        other.state != IkeState::Established || other.established_at > sa.created) {
+      continue;
+    }
+    Tunnel* ot = findTunnel(other.tunnel);
+    if (ot != nullptr && ot->remote_id == t->remote_id && ot->local_id == t->local_id) {
+      stale.push_back(key);
+    }
+  }
+  logger_.debug("ike", "INITIAL_CONTACT: " + std::to_string(stale.size()) + " stale IKE SAs");
+  for (uint64_t key : stale) {
+    std::string name = findSa(key)->tunnel;
+    logger_.info("ike", "tunnel " + name +
+                            ": the peer restarted (INITIAL_CONTACT): dropping its old IKE SA");
+    destroySa(key);
+    Tunnel* ot = findTunnel(name);
+    if (ot != nullptr && ot != t && ot->ike_sa == 0) {
+      if (ot->status == ConnectionStatus::Connected) {
+        setStatus(*ot, ConnectionStatus::Connecting);
+      }
+      scheduleRetry(*ot, now);
+    }
+  }
+}
+
 TunnelStatus Engine::Impl::statusOf(const Tunnel& t) const {
   TunnelStatus s;
   s.name = t.cfg.name;
@@ -643,6 +787,8 @@ TunnelStatus Engine::Impl::statusOf(const Tunnel& t) const {
   s.diagnosis = t.diagnosis;
   s.attempts = t.attempts;
   s.failures = t.failures;
+  s.dpd_failures = t.dpd_failures;
+  s.rekeys = t.rekeys;
   auto it = sas_.find(t.ike_sa);
   if (t.ike_sa != 0 && it != sas_.end() && it->second.state == IkeState::Established) {
     const IkeSa& sa = it->second;

@@ -35,6 +35,12 @@ class Output {
   virtual void removeChildSa(const std::string& tunnel, uint32_t spi_in) = 0;
   // A tunnel's connection status changed (logging, routes, events).
   virtual void statusChanged(const TunnelStatus& status) { (void)status; }
+  // When the data plane last received a valid packet on the CHILD SA whose inbound SPI is
+  // spi_in (nullopt: never, or unknown). Dead peer detection counts ESP as a sign of life.
+  virtual std::optional<TimePoint> lastInbound(uint32_t spi_in) const {
+    (void)spi_in;
+    return std::nullopt;
+  }
 };
 
 struct EngineOptions {
@@ -67,6 +73,9 @@ struct EngineCounters {
   uint64_t ike_sas_established = 0;
   uint64_t child_sas_established = 0;
   uint64_t negotiations_failed = 0;
+  uint64_t dpd_checks = 0;        // liveness requests sent
+  uint64_t dead_peers = 0;        // IKE SAs closed because the peer stopped answering
+  uint64_t initial_contacts = 0;  // INITIAL_CONTACT notifications received
 };
 
 class Engine {
@@ -88,6 +97,10 @@ class Engine {
 
   // Sends Delete for every IKE SA and removes all CHILD SAs (daemon shutdown).
   void shutdown(TimePoint now);
+
+  // Traffic wants a tunnel that has no SA (DPD action hold, or a tunnel waiting for traffic):
+  // negotiate it now if this side may initiate.
+  void acquire(const std::string& tunnel, TimePoint now);
 
   std::vector<TunnelStatus> status() const;
   std::optional<TunnelStatus> status(const std::string& tunnel) const;

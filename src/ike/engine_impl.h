@@ -48,6 +48,16 @@ struct Tunnel {
   uint32_t failures = 0;
   uint64_t ike_sa = 0;  // key of the current IKE SA in Impl::sas_, 0 when none
   std::optional<TimePoint> retry_at;
+  std::optional<TimePoint> last_try_start;  // paces retries start-to-start
+  // After DPD with action clear or hold: no retry until the peer initiates (or, for hold,
+  // traffic asks for the tunnel).
+  bool waiting_for_peer = false;
+  bool sent_initial_contact = false;
+  // No other tunnel shares this one's peer address and identities, so INITIAL_CONTACT (which
+  // makes the peer drop every other SA with us) cannot hurt a sibling tunnel.
+  bool sole_tunnel_to_peer = true;
+  uint32_t dpd_failures = 0;
+  uint32_t rekeys = 0;
   bool canInitiate() const { return cfg.initiator && !customer_gateway.ip.isAny(); }
 };
 
@@ -86,7 +96,8 @@ struct OutstandingRequest {
   Endpoint local;
   Endpoint remote;
   uint32_t retransmits = 0;
-  TimePoint deadline{};  // next retransmit (or give-up) time
+  TimePoint deadline{};                 // next retransmit (or give-up) time
+  std::optional<TimePoint> give_up_at;  // liveness checks: the DPD timeout
   std::optional<PendingChild> child;
 };
 
@@ -130,11 +141,12 @@ struct IkeSa {
   std::string probe_refusal;  // what the peer's NO_PROPOSAL_CHOSEN said, if the probe fails
   TimePoint created{};
   TimePoint established_at{};
+  TimePoint last_inbound{};  // last authenticated IKE message from the peer
 };
 
 // Timer entries are validated when they fire (lazy deletion): the handler checks that what
 // they refer to still exists and is still due.
-enum class TimerKind { TunnelRetry, Retransmit, HalfOpen };
+enum class TimerKind { TunnelRetry, Retransmit, HalfOpen, Dpd };
 struct TimerEntry {
   TimePoint at;
   TimerKind kind;
@@ -203,6 +215,15 @@ class Engine::Impl {
   // Sends a Delete for the IKE SA (best effort, no retransmission) and destroys it.
   void deleteSaNow(IkeSa& sa, TimePoint now);
   void scheduleRetry(Tunnel& t, TimePoint now);
+  // The peer stopped answering an established IKE SA: close it and apply the DPD action.
+  void peerDead(IkeSa& sa, const std::string& why, TimePoint now);
+  void dpdCheck(IkeSa& sa, TimePoint now);
+  // After an authenticated message from the peer (liveness, DPD bookkeeping).
+  void heardFrom(IkeSa& sa, TimePoint now) { sa.last_inbound = now; }
+  // Called whenever an IKE SA becomes established.
+  void onEstablished(IkeSa& sa, Tunnel& t, TimePoint now);
+  // INITIAL_CONTACT (RFC 7296 §3.10.1): the peer lost its state; drop our other SAs with it.
+  void initialContact(IkeSa& sa, TimePoint now);
   TunnelStatus statusOf(const Tunnel& t) const;
 
   // ike_init.cc

@@ -79,6 +79,11 @@ void Engine::Impl::initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now) {
 
   std::vector<v2::Payload> inner;
   inner.push_back({wire::payload::kIdi, false, idi});
+  if (t.sole_tunnel_to_peer && !t.sent_initial_contact) {
+    // First IKE SA with this peer since we started: it may drop any state it still has from
+    // before (RFC 7296 §2.4).
+    inner.push_back(notify(wire::notify::kInitialContact));
+  }
   inner.push_back(
       {wire::payload::kAuth, false, v2::AuthPayload{wire::auth::kSharedKey, toBytes(view(auth))}});
   for (auto& p : childRequestPayloads(t, child, true)) {
@@ -152,10 +157,12 @@ void Engine::Impl::processAuthResponse(IkeSa& sa, PendingChild pending,
   logger_.info("ike", "tunnel " + t->cfg.name + ": IKE SA established with " +
                           sa.remote.toString() + " (" + sa.suite.name() + ")");
   uint64_t key = sa.key;
+  t->sent_initial_contact = true;
   adoptIkeSa(*t, sa, now);
   if (findSa(key) == nullptr) {
     return;  // it was the duplicate of a simultaneous negotiation
   }
+  onEstablished(sa, *t, now);
   if (completeChild(sa, *t, pending, inner, true, sa.ni, sa.nr, {}, now)) {
     recordSuccess(*t, now);
     createNextChild(sa, now);
@@ -254,7 +261,11 @@ void Engine::Impl::respondAuth(IkeSa& sa, const v2::Message& m,
   }
   sa.state = IkeState::Established;
   sa.established_at = now;
+  if (v2::findNotify(inner, wire::notify::kInitialContact) != nullptr) {
+    initialContact(sa, now);
+  }
   adoptIkeSa(*t, sa, now);
+  onEstablished(sa, *t, now);
   half_open_.erase({sa.remote.address.value, sa.remote.port, sa.spi_i});
   ++counters_.ike_sas_established;
   logger_.info("ike", "tunnel " + t->cfg.name + ": IKE SA established with " +

@@ -23,8 +23,8 @@ class SkProtector {
 
   // A complete datagram: header (next_payload/length are filled in) followed by one SK payload
   // holding `inner` encrypted (random IV, RFC-conformant padding, ICV/tag).
-  Result<Bytes> seal(const wire::v2::Header& header,
-                     const std::vector<wire::v2::Payload>& inner, Random& random) const;
+  Result<Bytes> seal(const wire::v2::Header& header, const std::vector<wire::v2::Payload>& inner,
+                     Random& random) const;
 
   // Verifies the ICV (or GCM tag) of a received datagram whose decoded last payload is SK and
   // returns the decrypted inner payloads. `datagram` is the exact received bytes.

@@ -61,9 +61,11 @@ struct TunnelStatus {
   ConnectionStatus status = ConnectionStatus::Connecting;
   std::string last_error;  // the last failure in one line, kept after recovery until replaced
   std::optional<TimePoint> last_error_at;
-  Diagnosis diagnosis;     // of the current state (cleared when connected)
-  uint32_t attempts = 0;   // negotiation tries started since the tunnel was loaded
-  uint32_t failures = 0;   // consecutive failed tries
+  Diagnosis diagnosis;        // of the current state (cleared when connected)
+  uint32_t attempts = 0;      // negotiation tries started since the tunnel was loaded
+  uint32_t failures = 0;      // consecutive failed tries
+  uint32_t dpd_failures = 0;  // times the peer was declared dead
+  uint32_t rekeys = 0;        // IKE and CHILD SA rekeys completed
   std::optional<IkeSaStatus> ike_sa;
   std::vector<ChildSaStatus> child_sas;
 };

@@ -45,6 +45,7 @@ Config siteConfig(Ipv4 self, Ipv4 peer, const TunnelSpec& spec) {
   t.child_sa_per_subnet_pair = spec.per_pair;
   t.ike = spec.ike;
   t.ipsec = spec.ipsec;
+  t.dpd = spec.dpd;
   c.tunnels.push_back(t);
   return c;
 }

@@ -27,6 +27,17 @@ class RecordingOutput final : public Output {
     ++removals;
   }
   void statusChanged(const TunnelStatus& s) override { changes.push_back(s); }
+  std::optional<TimePoint> lastInbound(uint32_t spi_in) const override {
+    auto it = esp_seen.find(spi_in);
+    return it == esp_seen.end() ? std::nullopt : std::optional<TimePoint>(it->second);
+  }
+  // Pretend ESP arrived on every installed CHILD SA at `t`.
+  void espArrived(TimePoint t) {
+    for (const auto& [spi, sa] : installed) {
+      esp_seen[spi] = t;
+    }
+  }
+  std::map<uint32_t, TimePoint> esp_seen;
 
   std::deque<Datagram> sent;
   std::map<uint32_t, dataplane::ChildSa> installed;
@@ -57,6 +68,7 @@ struct TunnelSpec {
   bool initiator = true;
   bool per_pair = false;
   RouteMode route_mode = RouteMode::Policy;
+  DpdPolicy dpd;
   std::string customer_ip;  // default: the other site's address
 };
 

@@ -173,16 +173,17 @@ TEST(Mismatch, PeerUnreachableTimingAndRetryInterval) {
   TunnelSpec a;
   x.a.engine.load(siteConfig(kAddrA, kAddrB, a), x.now);
   auto drop_all = [](Datagram&, bool) { return false; };
-  // Three tries, each 1+2+4+4 s of retransmission, 1 s apart: all over within 40 s.
-  x.advance(36s, 100ms, drop_all);
+  // Three tries, each 1+2+4+4 s of retransmission, starting at 0, 12 and 24 s: all over
+  // within 40 s (the third gives up at 35 s).
+  x.advance(35500ms, 100ms, drop_all);
   auto s = x.a.tunnel();
   EXPECT_EQ(s.status, ConnectionStatus::Phase1Failed);
   EXPECT_EQ(s.diagnosis.code, DiagnosisCode::PeerUnreachable);
   EXPECT_EQ(s.attempts, 3u);
   EXPECT_NE(s.diagnosis.text.find("UDP 500"), std::string::npos) << s.diagnosis.text;
-  // Then one try every 12 s (+11 s of retransmissions each).
-  x.advance(46s, 100ms, drop_all);
-  EXPECT_EQ(x.a.tunnel().attempts, 5u);
+  // Then a try starts every 12 s, start to start: 36, 48, 60, 72 s.
+  x.advance(46500ms, 100ms, drop_all);
+  EXPECT_EQ(x.a.tunnel().attempts, 7u);
 }
 
 TEST(Mismatch, FastFailuresRetryEvery12Seconds) {

@@ -46,8 +46,10 @@ TEST(UnknownField, CustomerGateway) {
 }
 
 TEST(UnknownField, TunnelIkeAndIpsec) {
+  EXPECT_TRUE(onlyError(errorsOf(withTunnel(Tunnel().set("keepalive", "true"))),
+                        "tunnels[0].keepalive", "is not a known field"));
   EXPECT_TRUE(onlyError(errorsOf(withTunnel(Tunnel().set("dpd", "true"))), "tunnels[0].dpd",
-                        "is not a known field"));
+                        "must be a map"));
   EXPECT_TRUE(onlyError(errorsOf(withTunnel(Tunnel().set("ike", "{dh: 2}"))), "tunnels[0].ike.dh",
                         "is not a known field"));
   EXPECT_TRUE(onlyError(errorsOf(withTunnel(Tunnel().set("ipsec", "{pfs_group: 2}"))),
