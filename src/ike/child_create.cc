@@ -90,8 +90,14 @@ bool offersProtocol(const v2::SaPayload& sa, wire::ProtocolId p) {
 
 std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t, const PendingChild& c,
                                                             bool in_ike_auth) const {
-  const Tunnel::Pair& pair = t.wanted_children.at(c.pair_index);
   std::vector<v2::Payload> out;
+  if (c.rekey_of != 0) {
+    // RFC 7296 §1.3.3: N(REKEY_SA) carries our inbound SPI of the SA being replaced.
+    Bytes spi(4);
+    storeU32(spi.data(), c.rekey_of);
+    out.push_back({wire::payload::kNotify, false,
+                   v2::NotifyPayload{t.child_suite.protocol, spi, wire::notify::kRekeySa, {}}});
+  }
   bool pfs = !in_ike_auth && t.child_suite.dh_group != 0;
   out.push_back(
       {wire::payload::kSa, false, v2::SaPayload{{toProposal(t.child_suite, c.spi_in, pfs)}}});
@@ -101,8 +107,8 @@ std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t, con
       out.push_back({wire::payload::kKe, false, v2::KePayload{c.ke->group(), c.ke->publicValue()}});
     }
   }
-  out.push_back({wire::payload::kTsi, false, v2::TsPayload{toSelectors(pair.local)}});
-  out.push_back({wire::payload::kTsr, false, v2::TsPayload{toSelectors(pair.remote)}});
+  out.push_back({wire::payload::kTsi, false, v2::TsPayload{toSelectors(c.local)}});
+  out.push_back({wire::payload::kTsr, false, v2::TsPayload{toSelectors(c.remote)}});
   return out;
 }
 
@@ -156,6 +162,13 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   output_.installChildSa(spec);
   child.established_at = now;
   ++counters_.child_sas_established;
+  // Rekey before the lifetime ends, with jitter so that thousands of tunnels do not rekey in
+  // the same second: at 90% of it less up to another 5% (both sides schedule; a collision is
+  // resolved by the nonce rule).
+  auto life = std::chrono::duration_cast<Duration>(t.cfg.ipsec.lifetime);
+  auto jitter = Duration(random_.below(static_cast<uint32_t>(life.count() / 20) + 1));
+  schedule({now + life * 9 / 10 - jitter, TimerKind::ChildRekey, sa.key, {}, child.spi_in});
+  schedule({now + life, TimerKind::ChildExpire, sa.key, {}, child.spi_in});
   char spi[9];
   std::snprintf(spi, sizeof spi, "%08x", child.spi_in);
   logger_.info("ike", "tunnel " + t.cfg.name + ": CHILD SA " + child.suite.name() + " spi_in " +
@@ -240,10 +253,22 @@ bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<v2
 bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pending,
                                  const std::vector<v2::Payload>& inner, bool in_ike_auth,
                                  ByteView ni, ByteView nr, ByteView shared_secret, TimePoint now) {
-  const Tunnel::Pair& pair = t.wanted_children.at(pending.pair_index);
+  struct {
+    const std::vector<Ipv4Range>& local;
+    const std::vector<Ipv4Range>& remote;
+  } pair{pending.local, pending.remote};
   auto fail = [&](DiagnosisCode code, const std::string& text) {
     child_spis_.erase(pending.spi_in);
     uint64_t key = sa.key;
+    if (pending.rekey_of != 0) {
+      // The old SA carries on until it expires; try again a little later.
+      if (ChildSaState* old = findChild(sa, pending.rekey_of)) {
+        old->state = ChildState::Installed;
+        schedule({now + 10s, TimerKind::ChildRekey, sa.key, {}, old->spi_in});
+      }
+      logger_.warn("ike", "tunnel " + t.cfg.name + ": CHILD SA rekey failed: " + text);
+      return false;
+    }
     // Without its CHILD SA the tunnel is of no use: close the IKE SA and retry afresh.
     if (sa.children.empty()) {
       deleteSaNow(sa, now);
@@ -315,30 +340,144 @@ bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pendi
   return true;
 }
 
-void Engine::Impl::createNextChild(IkeSa& sa, TimePoint now) {
-  if (sa.outstanding || sa.child_queue.empty() || sa.state != IkeState::Established) {
-    return;
+ChildSaState* Engine::Impl::findChild(IkeSa& sa, uint32_t spi_in) {
+  for (auto& c : sa.children) {
+    if (c.spi_in == spi_in) {
+      return &c;
+    }
   }
-  Tunnel* t = findTunnel(sa.tunnel);
-  if (t == nullptr) {
-    return;
+  return nullptr;
+}
+
+void Engine::Impl::removeChild(IkeSa& sa, uint32_t spi_in) {
+  for (auto it = sa.children.begin(); it != sa.children.end(); ++it) {
+    if (it->spi_in == spi_in) {
+      output_.removeChildSa(sa.tunnel, spi_in);
+      child_spis_.erase(spi_in);
+      sa.children.erase(it);
+      return;
+    }
   }
-  PendingChild c;
-  c.pair_index = sa.child_queue.front();
-  sa.child_queue.pop_front();
+}
+
+void Engine::Impl::sendCreateChild(IkeSa& sa, Tunnel& t, PendingChild c, TimePoint now) {
   c.spi_in = newChildSpi();
   c.nonce = newNonce();
-  if (t->child_suite.dh_group != 0) {
-    auto ke = crypto::createKeyExchange(t->child_suite.dh_group);
+  if (t.child_suite.dh_group != 0) {
+    auto ke = crypto::createKeyExchange(t.child_suite.dh_group);
     if (!ke) {
-      logger_.error("ike", "tunnel " + t->cfg.name + ": " + ke.error().message);
+      logger_.error("ike", "tunnel " + t.cfg.name + ": " + ke.error().message);
       return;
     }
     c.ke = std::move(*ke);
   }
-  auto payloads = childRequestPayloads(*t, c, false);
+  auto payloads = childRequestPayloads(t, c, false);
   sendRequest(sa, RequestKind::CreateChild, ExchangeType::CreateChildSa, payloads, now,
               std::move(c));
+}
+
+void Engine::Impl::pump(IkeSa& sa, TimePoint now) {
+  Tunnel* t = findTunnel(sa.tunnel);
+  while (!sa.outstanding && !sa.queue.empty() && sa.state == IkeState::Established &&
+         t != nullptr) {
+    QueuedRequest q = sa.queue.front();
+    sa.queue.pop_front();
+    switch (q.kind) {
+      case QueuedRequest::Kind::CreateChild: {
+        PendingChild c;
+        c.local = t->wanted_children.at(q.pair).local;
+        c.remote = t->wanted_children.at(q.pair).remote;
+        sendCreateChild(sa, *t, std::move(c), now);
+        break;
+      }
+      case QueuedRequest::Kind::RekeyChild: {
+        ChildSaState* old = findChild(sa, q.spi);
+        if (old == nullptr || old->state != ChildState::Installed) {
+          break;  // gone or already replaced meanwhile
+        }
+        old->state = ChildState::Rekeying;
+        PendingChild c;
+        c.local = old->local_ts;
+        c.remote = old->remote_ts;
+        c.rekey_of = old->spi_in;
+        logger_.info("ike", "tunnel " + t->cfg.name + ": rekeying CHILD SA");
+        sendCreateChild(sa, *t, std::move(c), now);
+        break;
+      }
+      case QueuedRequest::Kind::DeleteChild: {
+        if (findChild(sa, q.spi) == nullptr) {
+          break;
+        }
+        Bytes spi(4);
+        storeU32(spi.data(), q.spi);
+        v2::Payload del{wire::payload::kDelete, false,
+                        v2::DeletePayload{t->child_suite.protocol, 4, {spi}}};
+        sendRequest(sa, RequestKind::DeleteChild, ExchangeType::Informational, {del}, now);
+        if (sa.outstanding) {
+          sa.outstanding->delete_spi = q.spi;
+        }
+        break;
+      }
+    }
+  }
+}
+
+void Engine::Impl::childRekeyDue(IkeSa& sa, uint32_t spi_in, TimePoint now) {
+  ChildSaState* c = findChild(sa, spi_in);
+  if (c == nullptr || c->state != ChildState::Installed) {
+    return;
+  }
+  sa.queue.push_back({QueuedRequest::Kind::RekeyChild, 0, spi_in});
+  pump(sa, now);
+}
+
+void Engine::Impl::childExpired(IkeSa& sa, uint32_t spi_in, TimePoint now) {
+  if (findChild(sa, spi_in) == nullptr) {
+    return;
+  }
+  // The hard lifetime ended without a rekey: the keys must not be used any longer.
+  logger_.warn("ike", "tunnel " + sa.tunnel + ": CHILD SA expired before it could be rekeyed");
+  sa.queue.push_back({QueuedRequest::Kind::DeleteChild, 0, spi_in});
+  pump(sa, now);
+  if (!sa.outstanding || sa.outstanding->delete_spi != spi_in) {
+    removeChild(sa, spi_in);  // the Delete waits in the queue; stop using the SA now
+  }
+}
+
+// Nonces compare as unsigned big-endian numbers; a shorter nonce is the smaller one when the
+// common part is equal.
+static bool nonceLess(ByteView a, ByteView b) {
+  if (a.size() != b.size()) {
+    return a.size() < b.size();
+  }
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+void Engine::Impl::finishRekey(IkeSa& sa, uint32_t old_spi, uint32_t fresh_spi, ByteView our_ni,
+                               ByteView peer_nr, TimePoint now) {
+  ChildSaState* old = findChild(sa, old_spi);
+  if (old == nullptr) {
+    return;  // the peer deleted it meanwhile
+  }
+  if (old->collision_child != 0 && findChild(sa, old->collision_child) != nullptr) {
+    // RFC 7296 §2.8.1: the new SA created by the exchange with the lowest of the four nonces
+    // is redundant; whoever initiated that exchange deletes it, the other deletes the old SA.
+    ByteView lowest_ours = nonceLess(our_ni, peer_nr) ? our_ni : peer_nr;
+    ByteView theirs_a(old->collision_ni);
+    ByteView theirs_b(old->collision_nr);
+    ByteView lowest_theirs = nonceLess(theirs_a, theirs_b) ? theirs_a : theirs_b;
+    old->state = ChildState::Rekeyed;
+    if (nonceLess(lowest_ours, lowest_theirs)) {
+      sa.queue.push_back({QueuedRequest::Kind::DeleteChild, 0, fresh_spi});  // ours lost
+    } else {
+      sa.queue.push_back({QueuedRequest::Kind::DeleteChild, 0, old_spi});
+    }
+    pump(sa, now);
+    return;
+  }
+  old->state = ChildState::Rekeyed;
+  sa.queue.push_back({QueuedRequest::Kind::DeleteChild, 0, old_spi});
+  pump(sa, now);
 }
 
 void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
@@ -350,6 +489,25 @@ void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
     return;
   }
   const auto* nr = v2::find<v2::NoncePayload>(inner, wire::payload::kNonce);
+  if (child.rekey_of != 0) {
+    const v2::NotifyPayload* err = v2::findErrorNotify(inner);
+    if (err != nullptr && (err->type == wire::notify::kTemporaryFailure ||
+                           err->type == wire::notify::kChildSaNotFound)) {
+      // The peer is rekeying or deleting it itself (RFC 7296 §2.25): leave it to the peer,
+      // and look again later in case nothing comes.
+      child_spis_.erase(child.spi_in);
+      if (ChildSaState* old = findChild(sa, child.rekey_of)) {
+        old->state = ChildState::Installed;
+        schedule({now + 5s + Duration(random_.below(5000)),
+                  TimerKind::ChildRekey,
+                  sa.key,
+                  {},
+                  old->spi_in});
+      }
+      pump(sa, now);
+      return;
+    }
+  }
   SecureBytes shared;
   if (v2::findErrorNotify(inner) == nullptr) {
     if (nr == nullptr) {
@@ -379,8 +537,12 @@ void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
   if (ok && t->status != ConnectionStatus::Connected) {
     recordSuccess(*t, now);
   }
+  if (ok && child.rekey_of != 0) {
+    ++t->rekeys;
+    finishRekey(sa, child.rekey_of, child.spi_in, child.nonce, nr->data, now);
+  }
   if (IkeSa* still = findSa(key); still != nullptr) {
-    createNextChild(*still, now);
+    pump(*still, now);
   }
 }
 
@@ -399,8 +561,30 @@ void Engine::Impl::respondCreateChild(IkeSa& sa, const v2::Message& m,
     sendResponse(sa, m, d, {notify(wire::notify::kNoAdditionalSas)});
     return;
   }
-  // A CHILD SA rekey (N(REKEY_SA)) is a new CHILD SA like any other here; the peer deletes the
-  // old one once the new one is up (RFC 7296 §1.3.3).
+  // A CHILD SA rekey (RFC 7296 §1.3.3): N(REKEY_SA) names the peer's inbound SPI of the SA
+  // it replaces; the peer deletes the old SA once the new one is up.
+  ChildSaState* rekeyed = nullptr;
+  if (const v2::NotifyPayload* rk = v2::findNotify(inner, wire::notify::kRekeySa)) {
+    uint32_t peer_in = rk->spi.size() == 4 ? loadU32(rk->spi.data()) : 0;
+    for (auto& c : sa.children) {
+      if (c.spi_out == peer_in) {
+        rekeyed = &c;
+      }
+    }
+    if (rekeyed == nullptr) {
+      sendResponse(
+          sa, m, d,
+          {{wire::payload::kNotify, false,
+            v2::NotifyPayload{rk->protocol, rk->spi, wire::notify::kChildSaNotFound, {}}}});
+      return;
+    }
+    if (rekeyed->state == ChildState::Rekeyed) {
+      // Already replaced by our own rekey and about to be deleted (RFC 7296 §2.25).
+      sendResponse(sa, m, d, {notify(wire::notify::kTemporaryFailure)});
+      return;
+    }
+  }
+  uint32_t rekeyed_spi = rekeyed != nullptr ? rekeyed->spi_in : 0;
   SecureBytes shared;
   Bytes nr = newNonce();
   std::optional<v2::KePayload> our_ke;
@@ -430,7 +614,22 @@ void Engine::Impl::respondCreateChild(IkeSa& sa, const v2::Message& m,
     }
   }
   std::vector<v2::Payload> reply;
+  size_t before = sa.children.size();
   bool ok = acceptChildRequest(sa, *t, inner, false, ni->data, nr, shared, reply, now);
+  if (ok && rekeyed_spi != 0 && sa.children.size() > before) {
+    ++t->rekeys;
+    uint32_t fresh = sa.children.back().spi_in;
+    if (ChildSaState* old = findChild(sa, rekeyed_spi)) {
+      if (old->state == ChildState::Rekeying) {
+        // Collision: remember this exchange's nonces; our own rekey's answer settles it.
+        old->collision_ni = ni->data;
+        old->collision_nr = nr;
+        old->collision_child = fresh;
+      } else {
+        old->state = ChildState::Rekeyed;  // the peer deletes it next
+      }
+    }
+  }
   if (ok) {
     // Order: SA, Nr, [KEr], TSi, TSr.
     std::vector<v2::Payload> ordered;

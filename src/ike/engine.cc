@@ -63,6 +63,7 @@ ExchangeType exchangeOf(RequestKind kind) {
     case RequestKind::CreateChild:
       return ExchangeType::CreateChildSa;
     case RequestKind::Delete:
+    case RequestKind::DeleteChild:
     case RequestKind::Liveness:
       break;
   }
@@ -264,8 +265,9 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
       processCreateChildResponse(sa, std::move(*req.child), *inner, now);
       return;
     case RequestKind::Delete:
+    case RequestKind::DeleteChild:
     case RequestKind::Liveness:
-      processInformationalResponse(sa, req.kind, now);
+      processInformationalResponse(sa, req, now);
       return;
     case RequestKind::Init:
       return;
@@ -434,6 +436,18 @@ void Engine::Impl::handleTimers(TimePoint now) {
         if (sa != nullptr && sa->state == IkeState::InitDone &&
             sa->created + options_.half_open_timeout <= now) {
           destroySa(e.sa_key);
+        }
+        break;
+      }
+      case TimerKind::ChildRekey:
+      case TimerKind::ChildExpire: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr && sa->state == IkeState::Established) {
+          if (e.kind == TimerKind::ChildRekey) {
+            childRekeyDue(*sa, e.spi, now);
+          } else {
+            childExpired(*sa, e.spi, now);
+          }
         }
         break;
       }

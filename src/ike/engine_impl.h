@@ -61,6 +61,10 @@ struct Tunnel {
   bool canInitiate() const { return cfg.initiator && !customer_gateway.ip.isAny(); }
 };
 
+// Installed: carrying traffic. Rekeying: our CREATE_CHILD_SA rekey for it is in flight.
+// Rekeyed: replaced by a newer SA; kept (inbound still valid) until the Delete exchange.
+enum class ChildState { Installed, Rekeying, Rekeyed };
+
 struct ChildSaState {
   uint32_t spi_in = 0;
   uint32_t spi_out = 0;
@@ -68,6 +72,12 @@ struct ChildSaState {
   std::vector<Ipv4Range> local_ts;
   std::vector<Ipv4Range> remote_ts;
   TimePoint established_at{};
+  ChildState state = ChildState::Installed;
+  // A rekey collision (RFC 7296 §2.8.1): the peer rekeyed this SA while our rekey of it was
+  // in flight. Its exchange's nonces and the SA it created decide which new SA survives.
+  Bytes collision_ni;
+  Bytes collision_nr;
+  uint32_t collision_child = 0;
 };
 
 enum class IkeState {
@@ -79,11 +89,21 @@ enum class IkeState {
 };
 
 // What an outstanding request of ours is about, so the response can be matched to it.
-enum class RequestKind { Init, Auth, CreateChild, Delete, Liveness };
+enum class RequestKind { Init, Auth, CreateChild, Delete, DeleteChild, Liveness };
+
+// Requests wait in a queue per IKE SA while another one is outstanding (window size 1).
+struct QueuedRequest {
+  enum class Kind { CreateChild, RekeyChild, DeleteChild };
+  Kind kind = Kind::CreateChild;
+  size_t pair = 0;   // CreateChild: index into Tunnel::wanted_children
+  uint32_t spi = 0;  // RekeyChild/DeleteChild: our inbound SPI of the CHILD SA
+};
 
 // A CHILD SA we are negotiating (initiator side of IKE_AUTH or CREATE_CHILD_SA).
 struct PendingChild {
-  size_t pair_index = 0;  // index into Tunnel::wanted_children
+  std::vector<Ipv4Range> local;  // the selectors we propose
+  std::vector<Ipv4Range> remote;
+  uint32_t rekey_of = 0;  // our inbound SPI of the CHILD SA this one replaces (0: a new one)
   uint32_t spi_in = 0;
   Bytes nonce;                // CREATE_CHILD_SA only
   crypto::KeyExchangePtr ke;  // CREATE_CHILD_SA with PFS only
@@ -99,6 +119,7 @@ struct OutstandingRequest {
   TimePoint deadline{};                 // next retransmit (or give-up) time
   std::optional<TimePoint> give_up_at;  // liveness checks: the DPD timeout
   std::optional<PendingChild> child;
+  uint32_t delete_spi = 0;  // DeleteChild: our inbound SPI of the CHILD SA being deleted
 };
 
 struct IkeSa {
@@ -135,7 +156,7 @@ struct IkeSa {
   Endpoint last_response_from;
 
   std::vector<ChildSaState> children;
-  std::deque<size_t> child_queue;  // pairs still to negotiate with CREATE_CHILD_SA
+  std::deque<QueuedRequest> queue;  // requests waiting for the outstanding one to finish
   // A diagnostic IKE_SA_INIT (see probeOffer()): 0 = a real negotiation, else the round (1, 2).
   int probe_round = 0;
   std::string probe_refusal;  // what the peer's NO_PROPOSAL_CHOSEN said, if the probe fails
@@ -146,12 +167,13 @@ struct IkeSa {
 
 // Timer entries are validated when they fire (lazy deletion): the handler checks that what
 // they refer to still exists and is still due.
-enum class TimerKind { TunnelRetry, Retransmit, HalfOpen, Dpd };
+enum class TimerKind { TunnelRetry, Retransmit, HalfOpen, Dpd, ChildRekey, ChildExpire };
 struct TimerEntry {
   TimePoint at;
   TimerKind kind;
   uint64_t sa_key = 0;
   std::string tunnel;
+  uint32_t spi = 0;  // ChildRekey/ChildExpire: our inbound SPI of the CHILD SA
   bool operator>(const TimerEntry& o) const { return at > o.at; }
 };
 
@@ -251,8 +273,17 @@ class Engine::Impl {
   static std::optional<Identity> identityOf(const wire::v2::IdPayload& id);
 
   // child_create.cc
-  // Negotiates the next queued CHILD SA with CREATE_CHILD_SA, if any.
-  void createNextChild(IkeSa& sa, TimePoint now);
+  // Sends the next queued request if none is outstanding.
+  void pump(IkeSa& sa, TimePoint now);
+  void sendCreateChild(IkeSa& sa, Tunnel& t, PendingChild c, TimePoint now);
+  ChildSaState* findChild(IkeSa& sa, uint32_t spi_in);
+  void childRekeyDue(IkeSa& sa, uint32_t spi_in, TimePoint now);
+  void childExpired(IkeSa& sa, uint32_t spi_in, TimePoint now);
+  // Removes one CHILD SA (and its data-plane state).
+  void removeChild(IkeSa& sa, uint32_t spi_in);
+  // After our rekey of `old` produced `fresh`: settle which SA goes (RFC 7296 §2.8.1).
+  void finishRekey(IkeSa& sa, uint32_t old_spi, uint32_t fresh_spi, ByteView our_ni,
+                   ByteView peer_nr, TimePoint now);
   void respondCreateChild(IkeSa& sa, const wire::v2::Message& m,
                           const std::vector<wire::v2::Payload>& inner, const Datagram& d,
                           TimePoint now);
@@ -277,7 +308,7 @@ class Engine::Impl {
   void respondInformational(IkeSa& sa, const wire::v2::Message& m,
                             const std::vector<wire::v2::Payload>& inner, const Datagram& d,
                             TimePoint now);
-  void processInformationalResponse(IkeSa& sa, RequestKind kind, TimePoint now);
+  void processInformationalResponse(IkeSa& sa, const OutstandingRequest& req, TimePoint now);
 
   EngineOptions options_;
   Random& random_;

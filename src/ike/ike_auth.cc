@@ -74,7 +74,8 @@ void Engine::Impl::initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now) {
   v2::IdPayload idi = idPayloadFor(t.local_id);
   SecureBytes auth = pskAuth(*sa.prf, t.cfg.psk, sa.init_request, sa.nr, sa.keys.sk_pi, idi);
   PendingChild child;
-  child.pair_index = 0;
+  child.local = t.wanted_children.front().local;
+  child.remote = t.wanted_children.front().remote;
   child.spi_in = newChildSpi();
 
   std::vector<v2::Payload> inner;
@@ -89,9 +90,9 @@ void Engine::Impl::initiateAuth(IkeSa& sa, Tunnel& t, TimePoint now) {
   for (auto& p : childRequestPayloads(t, child, true)) {
     inner.push_back(std::move(p));
   }
-  sa.child_queue.clear();
+  sa.queue.clear();
   for (size_t i = 1; i < t.wanted_children.size(); ++i) {
-    sa.child_queue.push_back(i);
+    sa.queue.push_back({QueuedRequest::Kind::CreateChild, i, 0});
   }
   sa.state = IkeState::AuthSent;
   sendRequest(sa, RequestKind::Auth, ExchangeType::IkeAuth, inner, now, std::move(child));
@@ -165,7 +166,7 @@ void Engine::Impl::processAuthResponse(IkeSa& sa, PendingChild pending,
   onEstablished(sa, *t, now);
   if (completeChild(sa, *t, pending, inner, true, sa.ni, sa.nr, {}, now)) {
     recordSuccess(*t, now);
-    createNextChild(sa, now);
+    pump(sa, now);
   }
 }
 

@@ -67,7 +67,8 @@ void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
     }
     return;
   }
-  if (!deleted_in.empty() && sa.children.empty() && sa.child_queue.empty() && t != nullptr) {
+  if (!deleted_in.empty() && sa.children.empty() && sa.queue.empty() && !sa.outstanding &&
+      t != nullptr) {
     // The peer removed every CHILD SA: the tunnel carries nothing, so start over.
     logger_.info("ike", "tunnel " + t->cfg.name + ": the peer deleted all CHILD SAs");
     deleteSaNow(sa, now);
@@ -79,11 +80,17 @@ void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
   }
 }
 
-void Engine::Impl::processInformationalResponse(IkeSa& sa, RequestKind kind, TimePoint now) {
-  (void)now;
-  if (kind == RequestKind::Delete) {
+void Engine::Impl::processInformationalResponse(IkeSa& sa, const OutstandingRequest& req,
+                                                TimePoint now) {
+  if (req.kind == RequestKind::Delete) {
     destroySa(sa.key);
+    return;
   }
+  if (req.kind == RequestKind::DeleteChild) {
+    // The peer answered with its half of the pair (or nothing if it had deleted it already).
+    removeChild(sa, req.delete_spi);
+  }
+  pump(sa, now);
 }
 
 }  // namespace vpngw::ike

@@ -1,0 +1,118 @@
+// CHILD SA rekeying (RFC 7296 §1.3.3, §2.8): before the lifetime ends, make-before-break, with
+// and without PFS, and the simultaneous-rekey collision settled by the nonce rule (§2.8.1).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "exchange/exchange_harness.h"
+#include "wire/ikev2_message.h"
+
+namespace vpngw::ike::testing {
+namespace {
+
+TunnelSpec shortLived(std::optional<uint16_t> pfs = 2) {
+  TunnelSpec s;
+  s.ipsec.lifetime = std::chrono::seconds(100);
+  s.ipsec.pfs_group = pfs;
+  s.dpd.enabled = false;
+  return s;
+}
+
+// Every outbound SA of one side has its inbound partner on the other side, with equal keys.
+::testing::AssertionResult pairsMatch(const Side& from, const Side& to) {
+  if (from.out.installed.empty()) {
+    return ::testing::AssertionFailure() << "no CHILD SA installed";
+  }
+  for (const auto& [spi, sa] : from.out.installed) {
+    auto it = to.out.installed.find(sa.out.spi);
+    if (it == to.out.installed.end()) {
+      return ::testing::AssertionFailure() << "outbound SPI " << sa.out.spi << " has no partner";
+    }
+    if (it->second.in.encr_key != sa.out.encr_key || it->second.in.integ_key != sa.out.integ_key) {
+      return ::testing::AssertionFailure() << "keys differ for SPI " << sa.out.spi;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::set<uint32_t> spis(const Side& s) {
+  std::set<uint32_t> out;
+  for (const auto& [spi, sa] : s.out.installed) {
+    out.insert(spi);
+  }
+  return out;
+}
+
+void runRekey(std::optional<uint16_t> pfs) {
+  Exchange x;
+  TunnelSpec a = shortLived(pfs);
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  auto first = spis(x.a);
+  ASSERT_EQ(first.size(), 1u);
+  // Make-before-break: at every step each side's outbound SAs have their inbound partner.
+  for (int i = 0; i < 1000; ++i) {
+    x.advance(100ms);
+    ASSERT_TRUE(pairsMatch(x.a, x.b)) << "at " << i * 100 << " ms";
+    ASSERT_TRUE(pairsMatch(x.b, x.a)) << "at " << i * 100 << " ms";
+  }
+  auto after = spis(x.a);
+  EXPECT_EQ(after.size(), 1u) << "the old SA must be deleted after the rekey";
+  EXPECT_NE(after, first);
+  EXPECT_GE(x.a.tunnel().rekeys + x.b.tunnel().rekeys, 2u);
+  EXPECT_EQ(x.a.tunnel().status, ConnectionStatus::Connected);
+  EXPECT_EQ(x.a.tunnel().child_sas.size(), 1u);
+  EXPECT_EQ(x.b.tunnel().child_sas.size(), 1u);
+}
+
+TEST(ChildRekey, BeforeLifetimeWithPfs) { runRekey(14); }
+TEST(ChildRekey, BeforeLifetimeWithoutPfs) { runRekey(std::nullopt); }
+
+TEST(ChildRekey, SimultaneousRekeysSettleOnOnePair) {
+  Exchange x;
+  TunnelSpec a = shortLived();
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  // Hold back whichever rekey request comes first until the other side has sent its own, so
+  // both are in flight at once.
+  std::optional<Datagram> held;
+  bool held_from_a = false;
+  bool released = false;
+  auto collide = [&](Datagram& d, bool from_a) {
+    auto h = wire::v2::decodeHeader(d.data);
+    bool is_request = h && h->exchange == 36 && !h->isResponse();
+    if (!is_request || released) {
+      return true;
+    }
+    if (!held) {
+      held = d;
+      held_from_a = from_a;
+      return false;
+    }
+    if (from_a == held_from_a) {
+      return false;  // its retransmissions wait too
+    }
+    // The other side's rekey request is out: deliver the held one now, crossing it.
+    released = true;
+    Side& to = held_from_a ? x.b : x.a;
+    to.engine.handleDatagram(Datagram{held->remote, held->local, held->data}, x.now);
+    return true;
+  };
+  // Each side rekeys at 85-90 s of the 100 s lifetime, so the second request comes within
+  // 5 s of the first, before the first one's retransmissions give up (11 s).
+  x.advance(100s, 100ms, collide);
+  ASSERT_TRUE(held.has_value());
+  ASSERT_TRUE(released) << "the other side never rekeyed while the first request was held";
+  EXPECT_TRUE(pairsMatch(x.a, x.b));
+  EXPECT_TRUE(pairsMatch(x.b, x.a));
+  EXPECT_EQ(x.a.out.installed.size(), 1u) << "exactly one SA pair survives the collision";
+  EXPECT_EQ(x.b.out.installed.size(), 1u);
+  EXPECT_EQ(x.a.tunnel().status, ConnectionStatus::Connected);
+}
+
+}  // namespace
+}  // namespace vpngw::ike::testing
