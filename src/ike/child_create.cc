@@ -158,9 +158,11 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   spec.routes = t.cfg.remote_subnets;
   spec.route_source = t.gateway.lan_ip;
   spec.route_mode = t.cfg.route_mode == RouteMode::Route;
+  spec.replay_window = t.cfg.replay_window;
   spec.lifetime = t.cfg.ipsec.lifetime;
   output_.installChildSa(spec);
   child.established_at = now;
+  child_owner_[child.spi_in] = sa.key;
   ++counters_.child_sas_established;
   // Rekey before the lifetime ends, with jitter so that thousands of tunnels do not rekey in
   // the same second: at 90% of it less up to another 5% (both sides schedule; a collision is
@@ -258,7 +260,7 @@ bool Engine::Impl::completeChild(IkeSa& sa, Tunnel& t, const PendingChild& pendi
     const std::vector<Ipv4Range>& remote;
   } pair{pending.local, pending.remote};
   auto fail = [&](DiagnosisCode code, const std::string& text) {
-    child_spis_.erase(pending.spi_in);
+    child_owner_.erase(pending.spi_in);
     uint64_t key = sa.key;
     if (pending.rekey_of != 0) {
       // The old SA carries on until it expires; try again a little later.
@@ -353,7 +355,7 @@ void Engine::Impl::removeChild(IkeSa& sa, uint32_t spi_in) {
   for (auto it = sa.children.begin(); it != sa.children.end(); ++it) {
     if (it->spi_in == spi_in) {
       output_.removeChildSa(sa.tunnel, spi_in);
-      child_spis_.erase(spi_in);
+      child_owner_.erase(spi_in);
       sa.children.erase(it);
       return;
     }
@@ -378,8 +380,11 @@ void Engine::Impl::sendCreateChild(IkeSa& sa, Tunnel& t, PendingChild c, TimePoi
 
 void Engine::Impl::pump(IkeSa& sa, TimePoint now) {
   Tunnel* t = findTunnel(sa.tunnel);
-  while (!sa.outstanding && !sa.queue.empty() && sa.state == IkeState::Established &&
-         t != nullptr) {
+  // A rekeyed IKE SA only has its own Delete left to send.
+  while (!sa.outstanding && !sa.queue.empty() && t != nullptr &&
+         (sa.state == IkeState::Established ||
+          (sa.state == IkeState::Rekeyed &&
+           sa.queue.front().kind == QueuedRequest::Kind::DeleteIke))) {
     QueuedRequest q = sa.queue.front();
     sa.queue.pop_front();
     switch (q.kind) {
@@ -402,6 +407,15 @@ void Engine::Impl::pump(IkeSa& sa, TimePoint now) {
         c.rekey_of = old->spi_in;
         logger_.info("ike", "tunnel " + t->cfg.name + ": rekeying CHILD SA");
         sendCreateChild(sa, *t, std::move(c), now);
+        break;
+      }
+      case QueuedRequest::Kind::RekeyIke:
+        sendIkeRekey(sa, now);
+        break;
+      case QueuedRequest::Kind::DeleteIke: {
+        v2::Payload del{wire::payload::kDelete, false,
+                        v2::DeletePayload{wire::ProtocolId::Ike, 0, {}}};
+        sendRequest(sa, RequestKind::Delete, ExchangeType::Informational, {del}, now);
         break;
       }
       case QueuedRequest::Kind::DeleteChild: {
@@ -495,7 +509,7 @@ void Engine::Impl::processCreateChildResponse(IkeSa& sa, PendingChild child,
                            err->type == wire::notify::kChildSaNotFound)) {
       // The peer is rekeying or deleting it itself (RFC 7296 §2.25): leave it to the peer,
       // and look again later in case nothing comes.
-      child_spis_.erase(child.spi_in);
+      child_owner_.erase(child.spi_in);
       if (ChildSaState* old = findChild(sa, child.rekey_of)) {
         old->state = ChildState::Installed;
         schedule({now + 5s + Duration(random_.below(5000)),
@@ -557,8 +571,7 @@ void Engine::Impl::respondCreateChild(IkeSa& sa, const v2::Message& m,
     return;
   }
   if (offersProtocol(*sa_pl, wire::ProtocolId::Ike)) {
-    // IKE SA rekeying is not offered by this engine yet: the peer keeps the current SA.
-    sendResponse(sa, m, d, {notify(wire::notify::kNoAdditionalSas)});
+    respondIkeRekey(sa, m, inner, d, now);
     return;
   }
   // A CHILD SA rekey (RFC 7296 §1.3.3): N(REKEY_SA) names the peer's inbound SPI of the SA

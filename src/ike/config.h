@@ -91,6 +91,7 @@ struct GatewayConfig {
   Ipv4 bind_ip;  // = public_ip unless the public IP is a 1:1 NAT in front of the host
   std::vector<Subnet> vpc_subnets;
   std::optional<Ipv4> lan_ip;
+  uint32_t mtu = 1400;  // of the data plane's tunnel device; 576-9000
 };
 
 struct CustomerGatewayConfig {
@@ -108,6 +109,7 @@ struct TunnelConfig {
   bool initiator = true;
   RouteMode route_mode = RouteMode::Policy;
   bool child_sa_per_subnet_pair = false;
+  uint32_t replay_window = 1024;  // packets; 0 = no anti-replay check, else 64-4096 step 64
   IkePolicy ike;
   IpsecPolicy ipsec;
   DpdPolicy dpd;

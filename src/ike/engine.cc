@@ -61,6 +61,7 @@ ExchangeType exchangeOf(RequestKind kind) {
     case RequestKind::Auth:
       return ExchangeType::IkeAuth;
     case RequestKind::CreateChild:
+    case RequestKind::RekeyIke:
       return ExchangeType::CreateChildSa;
     case RequestKind::Delete:
     case RequestKind::DeleteChild:
@@ -225,7 +226,8 @@ void Engine::Impl::dispatchRequest(IkeSa& sa, const v2::Message& m, const Datagr
       respondCreateChild(sa, m, *inner, d, now);
       return;
     case ExchangeType::Informational:
-      if (sa.state != IkeState::Established && sa.state != IkeState::Deleting) {
+      if (sa.state != IkeState::Established && sa.state != IkeState::Deleting &&
+          sa.state != IkeState::Rekeyed) {
         ++counters_.dropped_unexpected;
         return;
       }
@@ -263,6 +265,9 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
       return;
     case RequestKind::CreateChild:
       processCreateChildResponse(sa, std::move(*req.child), *inner, now);
+      return;
+    case RequestKind::RekeyIke:
+      processIkeRekeyResponse(sa, std::move(*req.ike_rekey), *inner, now);
       return;
     case RequestKind::Delete:
     case RequestKind::DeleteChild:
@@ -441,12 +446,41 @@ void Engine::Impl::handleTimers(TimePoint now) {
       }
       case TimerKind::ChildRekey:
       case TimerKind::ChildExpire: {
-        IkeSa* sa = findSa(e.sa_key);
+        // The CHILD SA may have moved to a rekeyed IKE SA since the timer was set.
+        auto owner = child_owner_.find(e.spi);
+        IkeSa* sa = owner == child_owner_.end() ? nullptr : findSa(owner->second);
         if (sa != nullptr && sa->state == IkeState::Established) {
           if (e.kind == TimerKind::ChildRekey) {
             childRekeyDue(*sa, e.spi, now);
           } else {
             childExpired(*sa, e.spi, now);
+          }
+        }
+        break;
+      }
+      case TimerKind::IkeRekey: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr && sa->state == IkeState::Established) {
+          sa->queue.push_back({QueuedRequest::Kind::RekeyIke, 0, 0});
+          pump(*sa, now);
+        }
+        break;
+      }
+      case TimerKind::IkeExpire: {
+        IkeSa* sa = findSa(e.sa_key);
+        if (sa != nullptr &&
+            (sa->state == IkeState::Established || sa->state == IkeState::Rekeyed)) {
+          // The hard lifetime ended without a rekey: renegotiate from scratch.
+          logger_.warn("ike", "tunnel " + sa->tunnel + ": IKE SA expired before it was rekeyed");
+          Tunnel* t = findTunnel(sa->tunnel);
+          bool current = t != nullptr && t->ike_sa == sa->key;
+          deleteSaNow(*sa, now);
+          destroySa(e.sa_key);
+          if (current) {
+            setStatus(*t, ConnectionStatus::Connecting);
+            if (t->canInitiate()) {
+              startNegotiation(*t, now);
+            }
           }
         }
         break;
@@ -493,7 +527,7 @@ uint32_t Engine::Impl::newChildSpi() {
     // Like strongSwan, keep inbound SPIs in 0xc0000000.. so they never collide with the
     // reserved range 1-255 (RFC 4303 §2.1).
     uint32_t spi = random_.u32() | 0xc0000000u;
-    if (child_spis_.insert(spi).second) {
+    if (child_owner_.emplace(spi, 0).second) {
       return spi;
     }
   }
@@ -645,10 +679,10 @@ void Engine::Impl::destroySa(uint64_t key) {
   IkeSa& sa = it->second;
   for (const auto& c : sa.children) {
     output_.removeChildSa(sa.tunnel, c.spi_in);
-    child_spis_.erase(c.spi_in);
+    child_owner_.erase(c.spi_in);
   }
   if (sa.outstanding && sa.outstanding->child) {
-    child_spis_.erase(sa.outstanding->child->spi_in);
+    child_owner_.erase(sa.outstanding->child->spi_in);
   }
   if (!sa.initiator) {
     half_open_.erase({sa.remote.address.value, sa.remote.port, sa.spi_i});
@@ -696,6 +730,7 @@ void Engine::Impl::shutdown(TimePoint now) {
 void Engine::Impl::onEstablished(IkeSa& sa, Tunnel& t, TimePoint now) {
   sa.last_inbound = now;
   t.waiting_for_peer = false;
+  scheduleIkeLifetime(sa, t, now);
   if (t.cfg.dpd.enabled) {
     schedule({now + t.cfg.dpd.delay, TimerKind::Dpd, sa.key, {}});
   }

@@ -86,14 +86,15 @@ enum class IkeState {
   AuthSent,  // initiator: IKE_AUTH request out
   Established,
   Deleting,  // Delete sent, waiting for the answer
+  Rekeyed,   // replaced by a rekeyed IKE SA; waits for the Delete exchange
 };
 
 // What an outstanding request of ours is about, so the response can be matched to it.
-enum class RequestKind { Init, Auth, CreateChild, Delete, DeleteChild, Liveness };
+enum class RequestKind { Init, Auth, CreateChild, RekeyIke, Delete, DeleteChild, Liveness };
 
 // Requests wait in a queue per IKE SA while another one is outstanding (window size 1).
 struct QueuedRequest {
-  enum class Kind { CreateChild, RekeyChild, DeleteChild };
+  enum class Kind { CreateChild, RekeyChild, DeleteChild, RekeyIke, DeleteIke };
   Kind kind = Kind::CreateChild;
   size_t pair = 0;   // CreateChild: index into Tunnel::wanted_children
   uint32_t spi = 0;  // RekeyChild/DeleteChild: our inbound SPI of the CHILD SA
@@ -109,6 +110,13 @@ struct PendingChild {
   crypto::KeyExchangePtr ke;  // CREATE_CHILD_SA with PFS only
 };
 
+// Our IKE SA rekey in flight: the new SA's SPI (ours), nonce and D-H value.
+struct PendingIkeRekey {
+  uint64_t spi = 0;
+  Bytes nonce;
+  crypto::KeyExchangePtr ke;
+};
+
 struct OutstandingRequest {
   RequestKind kind = RequestKind::Init;
   uint32_t message_id = 0;
@@ -119,6 +127,7 @@ struct OutstandingRequest {
   TimePoint deadline{};                 // next retransmit (or give-up) time
   std::optional<TimePoint> give_up_at;  // liveness checks: the DPD timeout
   std::optional<PendingChild> child;
+  std::optional<PendingIkeRekey> ike_rekey;
   uint32_t delete_spi = 0;  // DeleteChild: our inbound SPI of the CHILD SA being deleted
 };
 
@@ -163,11 +172,25 @@ struct IkeSa {
   TimePoint created{};
   TimePoint established_at{};
   TimePoint last_inbound{};  // last authenticated IKE message from the peer
+  // A simultaneous IKE SA rekey (RFC 7296 §2.8.2): the SA the peer's rekey created and the
+  // nonces of its exchange, settled when our own rekey's answer arrives.
+  uint64_t collision_sa = 0;
+  Bytes collision_ni;
+  Bytes collision_nr;
 };
 
 // Timer entries are validated when they fire (lazy deletion): the handler checks that what
 // they refer to still exists and is still due.
-enum class TimerKind { TunnelRetry, Retransmit, HalfOpen, Dpd, ChildRekey, ChildExpire };
+enum class TimerKind {
+  TunnelRetry,
+  Retransmit,
+  HalfOpen,
+  Dpd,
+  ChildRekey,
+  ChildExpire,
+  IkeRekey,
+  IkeExpire,
+};
 struct TimerEntry {
   TimePoint at;
   TimerKind kind;
@@ -304,6 +327,20 @@ class Engine::Impl {
   void installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView keymat_seed_ni, ByteView nr,
                     ByteView shared_secret, bool we_initiated_child, TimePoint now);
 
+  // ike_rekey.cc
+  void sendIkeRekey(IkeSa& old, TimePoint now);
+  void respondIkeRekey(IkeSa& old, const wire::v2::Message& m,
+                       const std::vector<wire::v2::Payload>& inner, const Datagram& d,
+                       TimePoint now);
+  void processIkeRekeyResponse(IkeSa& old, PendingIkeRekey rekey,
+                               const std::vector<wire::v2::Payload>& inner, TimePoint now);
+  // Creates the IKE SA that replaces `old` (keys per RFC 7296 §2.18); nullptr on failure.
+  IkeSa* spawnRekeyedSa(IkeSa& old, bool we_initiated, uint64_t spi_i, uint64_t spi_r, ByteView ni,
+                        ByteView nr, ByteView shared_secret, TimePoint now);
+  // Moves the CHILD SAs (and the tunnel) from `from` to `to`; `from` becomes Rekeyed.
+  void handOver(IkeSa& from, IkeSa& to, TimePoint now);
+  void scheduleIkeLifetime(IkeSa& sa, const Tunnel& t, TimePoint now);
+
   // informational.cc
   void respondInformational(IkeSa& sa, const wire::v2::Message& m,
                             const std::vector<wire::v2::Payload>& inner, const Datagram& d,
@@ -320,7 +357,9 @@ class Engine::Impl {
   // Responder: (peer address, port, peer SPIi) -> our SPI, to recognise retransmitted
   // IKE_SA_INIT requests and answer them with the same response.
   std::map<std::tuple<uint32_t, uint16_t, uint64_t>, uint64_t> half_open_;
-  std::unordered_set<uint32_t> child_spis_;
+  // Our inbound CHILD SA SPIs in use or reserved, and the IKE SA (key) each belongs to (0 while
+  // being negotiated). CHILD SA timers find their SA through it, across IKE SA rekeys.
+  std::unordered_map<uint32_t, uint64_t> child_owner_;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
   EngineCounters counters_;
 };

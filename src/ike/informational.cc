@@ -33,7 +33,7 @@ void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
           storeU32(in.data(), it->spi_in);
           deleted_in.push_back(std::move(in));
           output_.removeChildSa(sa.tunnel, it->spi_in);
-          child_spis_.erase(it->spi_in);
+          child_owner_.erase(it->spi_in);
           sa.children.erase(it);
           break;
         }
