@@ -684,8 +684,9 @@ void Engine::Impl::destroySa(uint64_t key) {
   if (sa.outstanding && sa.outstanding->child) {
     child_owner_.erase(sa.outstanding->child->spi_in);
   }
-  if (!sa.initiator) {
-    half_open_.erase({sa.remote.address.value, sa.remote.port, sa.spi_i});
+  if (!sa.initiator &&
+      half_open_.erase({sa.half_open_from.address.value, sa.half_open_from.port, sa.spi_i}) > 0) {
+    halfOpenRemoved(sa.half_open_from);
   }
   if (Tunnel* t = findTunnel(sa.tunnel); t != nullptr && t->ike_sa == key) {
     t->ike_sa = 0;

@@ -57,6 +57,15 @@ struct EngineOptions {
   uint32_t failures_before_failed_state = 3;
   // Half-open IKE SAs (responder) are dropped after this long.
   Duration half_open_timeout = 30000ms;
+  // Stateless cookies (RFC 7296 §2.6) are demanded once this many IKE SAs are half open, or
+  // this many from one address (strongSwan's defaults: 30 and 3). The per-address threshold
+  // demands a cookie rather than blocking, so a site with many tunnels behind one address
+  // still comes back after an outage.
+  uint32_t cookie_threshold = 30;
+  uint32_t cookie_threshold_per_address = 3;
+  Duration cookie_secret_lifetime = 120000ms;
+  // Above this many half-open IKE SAs new IKE_SA_INIT requests are dropped (memory bound).
+  uint32_t max_half_open = 5000;
 };
 
 // Per-reason counters of what the engine dropped or refused.
@@ -73,9 +82,12 @@ struct EngineCounters {
   uint64_t ike_sas_established = 0;
   uint64_t child_sas_established = 0;
   uint64_t negotiations_failed = 0;
-  uint64_t dpd_checks = 0;        // liveness requests sent
-  uint64_t dead_peers = 0;        // IKE SAs closed because the peer stopped answering
-  uint64_t initial_contacts = 0;  // INITIAL_CONTACT notifications received
+  uint64_t dpd_checks = 0;          // liveness requests sent
+  uint64_t dead_peers = 0;          // IKE SAs closed because the peer stopped answering
+  uint64_t initial_contacts = 0;    // INITIAL_CONTACT notifications received
+  uint64_t cookies_sent = 0;        // IKE_SA_INIT answered with a COOKIE request
+  uint64_t dropped_bad_cookie = 0;  // IKE_SA_INIT with a missing or stale cookie under load
+  uint64_t dropped_half_open_limit = 0;
 };
 
 class Engine {

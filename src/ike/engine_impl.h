@@ -172,6 +172,7 @@ struct IkeSa {
   TimePoint created{};
   TimePoint established_at{};
   TimePoint last_inbound{};  // last authenticated IKE message from the peer
+  Endpoint half_open_from;   // responder: where IKE_SA_INIT came from (half-open bookkeeping)
   // A simultaneous IKE SA rekey (RFC 7296 §2.8.2): the SA the peer's rekey created and the
   // nonces of its exchange, settled when our own rekey's answer arrives.
   uint64_t collision_sa = 0;
@@ -198,6 +199,11 @@ struct TimerEntry {
   std::string tunnel;
   uint32_t spi = 0;  // ChildRekey/ChildExpire: our inbound SPI of the CHILD SA
   bool operator>(const TimerEntry& o) const { return at > o.at; }
+};
+
+struct CookieSecret {
+  uint8_t version = 0;
+  SecureBytes secret;
 };
 
 class Engine::Impl {
@@ -272,6 +278,13 @@ class Engine::Impl {
   TunnelStatus statusOf(const Tunnel& t) const;
 
   // ike_init.cc
+  // The cookie for an IKE_SA_INIT request under the given secret.
+  Bytes cookieFor(const CookieSecret& secret, ByteView ni, const Endpoint& peer, uint64_t spi_i);
+  // Whether IKE_SA_INIT from `peer` must carry a valid cookie; rotates the secret when due.
+  bool cookieRequired(const Endpoint& peer, TimePoint now);
+  bool cookieValid(const wire::v2::Message& m, ByteView ni, const Endpoint& peer);
+  void halfOpenAdded(const Endpoint& peer);
+  void halfOpenRemoved(const Endpoint& peer);
   void initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t> group_override,
                     int probe_round = 0, std::string probe_refusal = {});
   // Ends a probe with the diagnosis it found (or `fallback` when it learnt nothing).
@@ -357,6 +370,13 @@ class Engine::Impl {
   // Responder: (peer address, port, peer SPIi) -> our SPI, to recognise retransmitted
   // IKE_SA_INIT requests and answer them with the same response.
   std::map<std::tuple<uint32_t, uint16_t, uint64_t>, uint64_t> half_open_;
+  std::unordered_map<uint32_t, uint32_t> half_open_per_address_;
+  // Cookie secrets (RFC 7296 §2.6): the current one and its predecessor, so a cookie handed
+  // out just before a rotation still verifies.
+  CookieSecret cookie_current_;
+  CookieSecret cookie_previous_;
+  std::optional<TimePoint> cookie_rotated_at_;
+  crypto::PrfPtr cookie_prf_;
   // Our inbound CHILD SA SPIs in use or reserved, and the IKE SA (key) each belongs to (0 while
   // being negotiated). CHILD SA timers find their SA through it, across IKE SA rekeys.
   std::unordered_map<uint32_t, uint64_t> child_owner_;

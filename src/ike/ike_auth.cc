@@ -267,7 +267,9 @@ void Engine::Impl::respondAuth(IkeSa& sa, const v2::Message& m,
   }
   adoptIkeSa(*t, sa, now);
   onEstablished(sa, *t, now);
-  half_open_.erase({sa.remote.address.value, sa.remote.port, sa.spi_i});
+  if (half_open_.erase({sa.half_open_from.address.value, sa.half_open_from.port, sa.spi_i}) > 0) {
+    halfOpenRemoved(sa.half_open_from);
+  }
   ++counters_.ike_sas_established;
   logger_.info("ike", "tunnel " + t->cfg.name + ": IKE SA established with " +
                           sa.remote.toString() + " (responder, " + sa.suite.name() + ")");

@@ -371,6 +371,72 @@ void Engine::Impl::finishProbe(IkeSa& probe, const std::optional<IkeSuite>& peer
 }
 
 // ---------------------------------------------------------------------------------------
+// Cookies (RFC 7296 §2.6): Cookie = <VersionIDofSecret> | prf(secret, Ni | IPi | SPIi)
+
+Bytes Engine::Impl::cookieFor(const CookieSecret& secret, ByteView ni, const Endpoint& peer,
+                              uint64_t spi_i) {
+  ByteWriter w;
+  w.bytes(ni);
+  w.u32(peer.address.value);
+  w.u64(spi_i);
+  SecureBytes mac = cookie_prf_->compute(secret.secret, w.buffer());
+  ByteWriter cookie;
+  cookie.u8(secret.version);
+  cookie.bytes(ByteView(mac).first(16));
+  return cookie.take();
+}
+
+bool Engine::Impl::cookieRequired(const Endpoint& peer, TimePoint now) {
+  if (!cookie_prf_) {
+    auto prf = crypto::createPrf(wire::prf::kHmacSha256);
+    if (!prf) {
+      return false;
+    }
+    cookie_prf_ = std::move(*prf);
+  }
+  if (!cookie_rotated_at_ || now - *cookie_rotated_at_ >= options_.cookie_secret_lifetime) {
+    cookie_previous_ = std::move(cookie_current_);
+    cookie_current_.version = static_cast<uint8_t>(cookie_previous_.version + 1);
+    cookie_current_.secret.assign(32, 0);
+    random_.fill(cookie_current_.secret);
+    cookie_rotated_at_ = now;
+  }
+  auto per = half_open_per_address_.find(peer.address.value);
+  uint32_t from_peer = per == half_open_per_address_.end() ? 0 : per->second;
+  return half_open_.size() >= options_.cookie_threshold ||
+         from_peer >= options_.cookie_threshold_per_address;
+}
+
+bool Engine::Impl::cookieValid(const v2::Message& m, ByteView ni, const Endpoint& peer) {
+  // The cookie must be the first payload of the repeated request.
+  if (m.payloads.empty()) {
+    return false;
+  }
+  const auto* n = std::get_if<v2::NotifyPayload>(&m.payloads.front().body);
+  if (n == nullptr || n->type != wire::notify::kCookie || n->data.empty()) {
+    return false;
+  }
+  for (const CookieSecret* s : {&cookie_current_, &cookie_previous_}) {
+    if (!s->secret.empty() && n->data[0] == s->version &&
+        constantTimeEqual(n->data, cookieFor(*s, ni, peer, m.header.spi_i))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Engine::Impl::halfOpenAdded(const Endpoint& peer) {
+  ++half_open_per_address_[peer.address.value];
+}
+
+void Engine::Impl::halfOpenRemoved(const Endpoint& peer) {
+  auto it = half_open_per_address_.find(peer.address.value);
+  if (it != half_open_per_address_.end() && --it->second == 0) {
+    half_open_per_address_.erase(it);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Responder
 
 void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoint now) {
@@ -384,6 +450,10 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
       return;
     }
     ++counters_.dropped_unexpected;
+    return;
+  }
+  if (half_open_.size() >= options_.max_half_open) {
+    ++counters_.dropped_half_open_limit;
     return;
   }
   std::vector<Tunnel*> cands;
@@ -403,6 +473,22 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
   const auto* nonce = v2::find<v2::NoncePayload>(pl, wire::payload::kNonce);
   if (sa_pl == nullptr || ke == nullptr || nonce == nullptr) {
     ++counters_.dropped_malformed;
+    return;
+  }
+  if (cookieRequired(d.remote, now) && !cookieValid(m, nonce->data, d.remote)) {
+    // Under load no state and no D-H work for a source that has not shown it receives our
+    // answers: hand it a cookie to repeat (RFC 7296 §2.6).
+    if (v2::findNotify(pl, wire::notify::kCookie) != nullptr) {
+      ++counters_.dropped_bad_cookie;
+    }
+    ++counters_.cookies_sent;
+    v2::Message r;
+    r.header.spi_i = h.spi_i;
+    r.header.exchange = h.exchange;
+    r.header.flags = wire::flags::kResponse;
+    r.payloads.push_back(
+        notify(wire::notify::kCookie, cookieFor(cookie_current_, nonce->data, d.remote, h.spi_i)));
+    transmit(d.local, d.remote, v2::encode(r));
     return;
   }
   auto reply_notify = [&](uint16_t type, Bytes data) {
@@ -467,6 +553,7 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
   sa.gateway = chosen->gateway.name;
   sa.local = d.local;
   sa.remote = d.remote;
+  sa.half_open_from = d.remote;
   sa.suite = selection.suite;
   sa.created = now;
   sa.ni = nonce->data;
@@ -503,6 +590,7 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
   sa.expected_peer_request = 1;
   uint64_t key = sa.key;
   half_open_[{d.remote.address.value, d.remote.port, h.spi_i}] = key;
+  halfOpenAdded(d.remote);
   IkeSa& stored = sas_.emplace(key, std::move(sa)).first->second;
   schedule({now + options_.half_open_timeout, TimerKind::HalfOpen, key, {}});
   transmit(d.local, d.remote, stored.init_response);
