@@ -194,11 +194,19 @@ void Engine::Impl::dispatchRequest(IkeSa& sa, const v2::Message& m, const Datagr
   // A retransmission of the last request gets the cached response again (RFC 7296 §2.1),
   // after the integrity check so that forged copies cannot trigger replies.
   if (sa.last_response_id && h.message_id == *sa.last_response_id) {
-    if (!openProtected(sa, m, d)) {
+    if (!m.payloads.empty() && m.payloads.back().type == wire::payload::kSkf) {
+      // A fragmented request repeated: answer once, on its verified first fragment.
+      auto f = sa.protector ? sa.protector->openFragment(d.data, m) : makeError("no keys");
+      if (!f || f->number != 1) {
+        return;
+      }
+    } else if (!openProtected(sa, m, d)) {
       return;
     }
     ++counters_.retransmitted_responses;
-    transmit(sa.last_response_from, d.remote, sa.last_response);
+    for (const Bytes& b : sa.last_response) {
+      transmit(sa.last_response_from, d.remote, b);
+    }
     return;
   }
   if (h.message_id != sa.expected_peer_request) {
@@ -279,8 +287,64 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
   }
 }
 
+std::optional<std::vector<v2::Payload>> Engine::Impl::reassemble(IkeSa& sa, const v2::Message& m,
+                                                                 const Datagram& d) {
+  // Each fragment is verified on its own before it is kept (RFC 7383 §2.6.2), and a message
+  // is bounded in fragments and bytes, so forged or endless fragments cost nothing lasting.
+  constexpr uint16_t kMaxFragments = 64;
+  auto f = sa.protector->openFragment(d.data, m);
+  if (!f) {
+    if (f.error().message.rfind("integrity", 0) == 0) {
+      ++counters_.dropped_integrity;
+    } else {
+      ++counters_.dropped_malformed;
+    }
+    return std::nullopt;
+  }
+  ++counters_.fragments_received;
+  auto& slot = sa.reassembly[m.header.isResponse() ? 1 : 0];
+  if (!slot || slot->message_id != m.header.message_id) {
+    slot.emplace();
+    slot->message_id = m.header.message_id;
+    slot->total = f->total;
+  }
+  if (f->total != slot->total || f->total > kMaxFragments ||
+      slot->bytes + f->chain.size() > wire::kMaxMessageSize) {
+    ++counters_.dropped_malformed;
+    slot.reset();
+    return std::nullopt;
+  }
+  if (f->number == 1) {
+    slot->inner_first = f->inner_first;
+  }
+  if (slot->pieces.count(f->number) == 0) {
+    slot->bytes += f->chain.size();
+    slot->pieces.emplace(f->number, std::move(f->chain));
+  }
+  if (slot->pieces.size() < slot->total) {
+    return std::nullopt;
+  }
+  Bytes chain;
+  chain.reserve(slot->bytes);
+  for (const auto& [number, piece] : slot->pieces) {
+    chain.insert(chain.end(), piece.begin(), piece.end());
+  }
+  uint8_t first = slot->inner_first;
+  slot.reset();
+  auto inner = v2::decodePayloadChain(first, chain);
+  if (!inner) {
+    ++counters_.dropped_malformed;
+    return std::nullopt;
+  }
+  ++counters_.messages_reassembled;
+  return std::move(*inner);
+}
+
 std::optional<std::vector<v2::Payload>> Engine::Impl::openProtected(IkeSa& sa, const v2::Message& m,
                                                                     const Datagram& d) {
+  if (sa.protector && !m.payloads.empty() && m.payloads.back().type == wire::payload::kSkf) {
+    return reassemble(sa, m, d);
+  }
   if (!sa.protector || m.payloads.empty() || m.payloads.back().type != wire::payload::kSk) {
     ++counters_.dropped_unexpected;
     return std::nullopt;
@@ -330,20 +394,21 @@ void Engine::Impl::sendRequest(IkeSa& sa, RequestKind kind, ExchangeType exchang
   h.exchange = static_cast<uint8_t>(exchange);
   h.flags = sa.initiator ? wire::flags::kInitiator : 0;
   h.message_id = sa.next_request_id++;
-  auto sealed = sa.protector->seal(h, inner, random_);
-  if (!sealed) {
-    logger_.error("ike", "cannot protect request: " + sealed.error().message);
+  std::vector<Bytes> sealed = protectMessage(sa, h, inner);
+  if (sealed.empty()) {
     return;
   }
   OutstandingRequest req;
   req.kind = kind;
   req.message_id = h.message_id;
-  req.datagram = std::move(*sealed);
+  req.datagrams = std::move(sealed);
   req.local = sa.local;
   req.remote = sa.remote;
   req.deadline = now + options_.retransmit_timeout;
   req.child = std::move(child);
-  transmit(req.local, req.remote, req.datagram);
+  for (const Bytes& b : req.datagrams) {
+    transmit(req.local, req.remote, b);
+  }
   sa.outstanding = std::move(req);
   schedule({sa.outstanding->deadline, TimerKind::Retransmit, sa.key, {}});
 }
@@ -356,17 +421,39 @@ void Engine::Impl::sendResponse(IkeSa& sa, const v2::Message& request, const Dat
   h.exchange = request.header.exchange;
   h.flags = wire::flags::kResponse | (sa.initiator ? wire::flags::kInitiator : 0);
   h.message_id = request.header.message_id;
-  auto sealed = sa.protector->seal(h, inner, random_);
-  if (!sealed) {
-    logger_.error("ike", "cannot protect response: " + sealed.error().message);
+  std::vector<Bytes> sealed = protectMessage(sa, h, inner);
+  if (sealed.empty()) {
     return;
   }
   sa.expected_peer_request = request.header.message_id + 1;
   sa.last_response_id = request.header.message_id;
-  sa.last_response = *sealed;
+  sa.last_response = std::move(sealed);
   sa.last_response_from = d.local;
   sa.last_response_to = d.remote;
-  transmit(d.local, d.remote, std::move(*sealed));
+  for (const Bytes& b : sa.last_response) {
+    transmit(d.local, d.remote, b);
+  }
+}
+
+std::vector<Bytes> Engine::Impl::protectMessage(IkeSa& sa, const v2::Header& h,
+                                                const std::vector<v2::Payload>& inner) {
+  auto sealed = sa.protector->seal(h, inner, random_);
+  if (!sealed) {
+    logger_.error("ike", "cannot protect message: " + sealed.error().message);
+    return {};
+  }
+  if (!sa.fragmentation || sealed->size() <= options_.fragment_size) {
+    return {std::move(*sealed)};
+  }
+  auto fragments =
+      sa.protector->sealFragments(h, inner.empty() ? wire::payload::kNone : inner.front().type,
+                                  v2::encodePayloadChain(inner), options_.fragment_size, random_);
+  if (!fragments) {
+    logger_.error("ike", "cannot fragment message: " + fragments.error().message);
+    return {std::move(*sealed)};
+  }
+  counters_.fragments_sent += fragments->size();
+  return std::move(*fragments);
 }
 
 void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
@@ -385,7 +472,9 @@ void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
     if (req.give_up_at) {
       req.deadline = std::min(req.deadline, *req.give_up_at);
     }
-    transmit(req.local, req.remote, req.datagram);
+    for (const Bytes& b : req.datagrams) {
+      transmit(req.local, req.remote, b);
+    }
     schedule({req.deadline, TimerKind::Retransmit, sa.key, {}});
     return;
   }
@@ -706,9 +795,8 @@ void Engine::Impl::deleteSaNow(IkeSa& sa, TimePoint now) {
   h.exchange = static_cast<uint8_t>(ExchangeType::Informational);
   h.flags = sa.initiator ? wire::flags::kInitiator : 0;
   h.message_id = sa.next_request_id++;
-  auto sealed = sa.protector->seal(h, {del}, random_);
-  if (sealed) {
-    transmit(sa.local, sa.remote, std::move(*sealed));
+  for (Bytes& b : protectMessage(sa, h, {del})) {
+    transmit(sa.local, sa.remote, std::move(b));
   }
 }
 

@@ -64,6 +64,10 @@ struct EngineOptions {
   uint32_t cookie_threshold = 30;
   uint32_t cookie_threshold_per_address = 3;
   Duration cookie_secret_lifetime = 120000ms;
+  // IKE fragmentation (RFC 7383), when both sides announced it: protected messages larger
+  // than this many bytes are sent as fragments of at most this size. 1280 less IP, UDP and
+  // non-ESP-marker headers keeps fragments clear of IP fragmentation on any path.
+  size_t fragment_size = 1240;
   // Above this many half-open IKE SAs new IKE_SA_INIT requests are dropped (memory bound).
   uint32_t max_half_open = 5000;
 };
@@ -88,6 +92,9 @@ struct EngineCounters {
   uint64_t cookies_sent = 0;        // IKE_SA_INIT answered with a COOKIE request
   uint64_t dropped_bad_cookie = 0;  // IKE_SA_INIT with a missing or stale cookie under load
   uint64_t dropped_half_open_limit = 0;
+  uint64_t fragments_sent = 0;
+  uint64_t fragments_received = 0;
+  uint64_t messages_reassembled = 0;
 };
 
 class Engine {

@@ -120,11 +120,11 @@ struct PendingIkeRekey {
 struct OutstandingRequest {
   RequestKind kind = RequestKind::Init;
   uint32_t message_id = 0;
-  Bytes datagram;
   Endpoint local;
   Endpoint remote;
   uint32_t retransmits = 0;
   TimePoint deadline{};                 // next retransmit (or give-up) time
+  std::vector<Bytes> datagrams;         // the request as sent: one, or its fragments
   std::optional<TimePoint> give_up_at;  // liveness checks: the DPD timeout
   std::optional<PendingChild> child;
   std::optional<PendingIkeRekey> ike_rekey;
@@ -160,9 +160,21 @@ struct IkeSa {
   uint32_t expected_peer_request = 0;
   std::optional<OutstandingRequest> outstanding;
   std::optional<uint32_t> last_response_id;  // for replying to retransmitted requests
-  Bytes last_response;
+  std::vector<Bytes> last_response;          // one datagram, or its fragments
   Endpoint last_response_to;
   Endpoint last_response_from;
+
+  // RFC 7383: both sides announced IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT.
+  bool fragmentation = false;
+  // A message arriving in fragments, per direction (requests from the peer, its responses).
+  struct Reassembly {
+    uint32_t message_id = 0;
+    uint16_t total = 0;
+    uint8_t inner_first = 0;
+    size_t bytes = 0;
+    std::map<uint16_t, Bytes> pieces;
+  };
+  std::optional<Reassembly> reassembly[2];
 
   std::vector<ChildSaState> children;
   std::deque<QueuedRequest> queue;  // requests waiting for the outstanding one to finish
@@ -227,6 +239,9 @@ class Engine::Impl {
   void dispatchRequest(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
   void dispatchResponse(IkeSa& sa, const wire::v2::Message& m, const Datagram& d, TimePoint now);
   void handleIkev1(const Datagram& d, TimePoint now);
+  // RFC 7383: verifies one fragment and returns the whole inner chain once all have come.
+  std::optional<std::vector<wire::v2::Payload>> reassemble(IkeSa& sa, const wire::v2::Message& m,
+                                                           const Datagram& d);
   std::optional<std::vector<wire::v2::Payload>> openProtected(IkeSa& sa, const wire::v2::Message& m,
                                                               const Datagram& d);
   void sendRequest(IkeSa& sa, RequestKind kind, wire::ExchangeType exchange,
@@ -235,6 +250,9 @@ class Engine::Impl {
   void sendResponse(IkeSa& sa, const wire::v2::Message& request, const Datagram& d,
                     const std::vector<wire::v2::Payload>& inner);
   void transmit(const Endpoint& local, const Endpoint& remote, Bytes data);
+  // Protects a message for `sa`: one datagram, or RFC 7383 fragments when it is too large.
+  std::vector<Bytes> protectMessage(IkeSa& sa, const wire::v2::Header& h,
+                                    const std::vector<wire::v2::Payload>& inner);
   void retransmitOrGiveUp(IkeSa& sa, TimePoint now);
   void schedule(TimerEntry e) { timers_.push(std::move(e)); }
   uint64_t newIkeSpi();

@@ -162,13 +162,14 @@ void Engine::Impl::initiateInit(Tunnel& t, TimePoint now, std::optional<uint16_t
   for (auto& p : natDetectionPayloads(sa.spi_i, 0, sa.local, sa.remote)) {
     m.payloads.push_back(std::move(p));
   }
+  m.payloads.push_back(notify(wire::notify::kIkev2FragmentationSupported));
   sa.init_request = v2::encode(m);
   sa.next_request_id = 1;
 
   OutstandingRequest req;
   req.kind = RequestKind::Init;
   req.message_id = 0;
-  req.datagram = sa.init_request;
+  req.datagrams = {sa.init_request};
   req.local = sa.local;
   req.remote = sa.remote;
   req.deadline = now + options_.retransmit_timeout;
@@ -211,7 +212,7 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
     }
     retry.payloads.insert(retry.payloads.begin(), notify(wire::notify::kCookie, n->data));
     sa.init_request = v2::encode(retry);
-    sa.outstanding->datagram = sa.init_request;
+    sa.outstanding->datagrams = {sa.init_request};
     sa.outstanding->retransmits = 0;
     sa.outstanding->deadline = now + options_.retransmit_timeout;
     transmit(sa.local, sa.remote, sa.init_request);
@@ -298,6 +299,7 @@ void Engine::Impl::processInitResponse(IkeSa& sa, const v2::Message& m, const Da
   }
   sa.init_response = d.data;
   sa.outstanding.reset();
+  sa.fragmentation = v2::findNotify(pl, wire::notify::kIkev2FragmentationSupported) != nullptr;
   checkNat(sa, pl, d);
   if (sa.natDetected()) {
     // RFC 7296 §2.23: with a NAT on the path, continue on port 4500.
@@ -583,6 +585,10 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
     for (auto& p : natDetectionPayloads(sa.spi_i, sa.spi_r, d.local, d.remote)) {
       r.payloads.push_back(std::move(p));
     }
+  }
+  if (v2::findNotify(pl, wire::notify::kIkev2FragmentationSupported) != nullptr) {
+    r.payloads.push_back(notify(wire::notify::kIkev2FragmentationSupported));
+    sa.fragmentation = true;
   }
   sa.init_request = d.data;
   sa.init_response = v2::encode(r);

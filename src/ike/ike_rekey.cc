@@ -63,6 +63,7 @@ IkeSa* Engine::Impl::spawnRekeyedSa(IkeSa& old, bool we_initiated, uint64_t spi_
   sa.remote = old.remote;
   sa.nat_local = old.nat_local;
   sa.nat_remote = old.nat_remote;
+  sa.fragmentation = old.fragmentation;
   sa.suite = old.suite;
   sa.ni = toBytes(ni);
   sa.nr = toBytes(nr);

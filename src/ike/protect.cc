@@ -64,9 +64,48 @@ size_t SkProtector::overhead(size_t plain) const {
 
 Result<Bytes> SkProtector::seal(const wire::v2::Header& header,
                                 const std::vector<wire::v2::Payload>& inner, Random& random) const {
+  uint8_t first = inner.empty() ? wire::payload::kNone : inner.front().type;
+  return sealChain(header, first, wire::v2::encodePayloadChain(inner), std::nullopt, random);
+}
+
+Result<std::vector<Bytes>> SkProtector::sealFragments(const wire::v2::Header& header,
+                                                      uint8_t inner_first, ByteView chain,
+                                                      size_t max_message, Random& random) const {
+  // Room for chain bytes in one fragment: the message limit less header, SKF header (8) and
+  // the worst-case encryption overhead.
+  const size_t fixed = wire::kHeaderSize + wire::kGenericPayloadHeaderSize + 4;
+  const size_t worst =
+      overhead(0) - wire::kGenericPayloadHeaderSize + (cbc_ ? cbc_->blockSize() : 0);
+  if (max_message <= fixed + worst + 16) {
+    return makeError("fragment size too small");
+  }
+  const size_t room = max_message - fixed - worst;
+  const size_t total = (chain.size() + room - 1) / room;
+  if (total == 0 || total > 0xffff) {
+    return makeError("cannot fragment a message of " + std::to_string(chain.size()) + " bytes");
+  }
+  std::vector<Bytes> out;
+  for (size_t i = 0; i < total; ++i) {
+    ByteView piece = chain.subspan(i * room, std::min(room, chain.size() - i * room));
+    auto sealed = sealChain(
+        header, i == 0 ? inner_first : wire::payload::kNone, piece,
+        std::pair<uint16_t, uint16_t>{static_cast<uint16_t>(i + 1), static_cast<uint16_t>(total)},
+        random);
+    if (!sealed) {
+      return sealed.error();
+    }
+    out.push_back(std::move(*sealed));
+  }
+  return out;
+}
+
+Result<Bytes> SkProtector::sealChain(const wire::v2::Header& header, uint8_t inner_first,
+                                     ByteView chain,
+                                     std::optional<std::pair<uint16_t, uint16_t>> fragment,
+                                     Random& random) const {
   // Plaintext = inner payloads | Padding | Pad Length (RFC 7296 §3.14). Padding is the
   // minimum that aligns to the block size; zero padding for GCM (RFC 5282 §3).
-  Bytes plaintext = wire::v2::encodePayloadChain(inner);
+  Bytes plaintext(chain.begin(), chain.end());
   const size_t block = cbc_ ? cbc_->blockSize() : 1;
   const size_t pad = (block - (plaintext.size() + 1) % block) % block;
   plaintext.insert(plaintext.end(), pad, 0);
@@ -79,18 +118,26 @@ Result<Bytes> SkProtector::seal(const wire::v2::Header& header,
 
   // Encode with a placeholder of the final size so the header and SK lengths are right,
   // then fill in ciphertext and ICV.
-  wire::v2::EncryptedPayload sk;
-  sk.inner_first = inner.empty() ? wire::payload::kNone : inner.front().type;
-  sk.data.resize(iv_size + plaintext.size() + icv_size);
-  std::copy(iv.begin(), iv.end(), sk.data.begin());
-  const size_t data_size = sk.data.size();
+  Bytes data(iv_size + plaintext.size() + icv_size);
+  std::copy(iv.begin(), iv.end(), data.begin());
+  const size_t data_size = data.size();
   if (wire::kHeaderSize + wire::kGenericPayloadHeaderSize + data_size > wire::kMaxMessageSize) {
     return fail("SK: message too large (" + std::to_string(data_size) + " bytes of SK data)");
   }
 
   wire::v2::Message message;
   message.header = header;
-  message.payloads.push_back(wire::v2::Payload{wire::payload::kSk, false, std::move(sk)});
+  if (fragment) {
+    // RFC 7383 §2.5: like SK plus Fragment Number and Total Fragments, which the ICV (and the
+    // GCM AAD, everything before the IV) covers.
+    message.payloads.push_back(
+        wire::v2::Payload{wire::payload::kSkf, false,
+                          wire::v2::EncryptedFragmentPayload{inner_first, fragment->first,
+                                                             fragment->second, std::move(data)}});
+  } else {
+    message.payloads.push_back(wire::v2::Payload{
+        wire::payload::kSk, false, wire::v2::EncryptedPayload{inner_first, std::move(data)}});
+  }
   Bytes out = wire::v2::encode(message);
   if (out.size() < data_size + wire::kHeaderSize + wire::kGenericPayloadHeaderSize) {
     return fail("SK: encoder produced a short message");
@@ -132,7 +179,6 @@ Result<Bytes> SkProtector::seal(const wire::v2::Header& header,
 
 Result<std::vector<wire::v2::Payload>> SkProtector::open(ByteView datagram,
                                                          const wire::v2::Message& decoded) const {
-  using Payloads = std::vector<wire::v2::Payload>;
   const wire::v2::EncryptedPayload* sk = nullptr;
   if (!decoded.payloads.empty() && decoded.payloads.back().type == wire::payload::kSk) {
     sk = std::get_if<wire::v2::EncryptedPayload>(&decoded.payloads.back().body);
@@ -140,30 +186,77 @@ Result<std::vector<wire::v2::Payload>> SkProtector::open(ByteView datagram,
   if (!sk) {
     return makeError("malformed: the last payload is not SK");
   }
-  // SK is the last payload, so its data ends the datagram, right after the SK header.
   const size_t data_size = sk->data.size();
   if (datagram.size() < wire::kHeaderSize + wire::kGenericPayloadHeaderSize + data_size) {
     return makeError("malformed: SK payload larger than the datagram");
   }
+  auto chain = openTail(datagram, data_size);
+  if (!chain) {
+    return chain.error();
+  }
   const size_t data_offset = datagram.size() - data_size;
+  if (!std::equal(sk->data.begin(), sk->data.end(), datagram.begin() + data_offset)) {
+    return makeError("malformed: decoded message does not match the datagram");
+  }
+  // The SK header's Next Payload (authenticated bytes) names the first inner payload.
+  const uint8_t inner_first = datagram[data_offset - wire::kGenericPayloadHeaderSize];
+  auto inner = wire::v2::decodePayloadChain(inner_first, *chain);
+  if (!inner) {
+    return makeError("malformed: inner payloads: " + inner.error().message);
+  }
+  return std::vector<wire::v2::Payload>(std::move(inner.value()));
+}
 
+Result<SkProtector::Fragment> SkProtector::openFragment(ByteView datagram,
+                                                        const wire::v2::Message& decoded) const {
+  const wire::v2::EncryptedFragmentPayload* skf = nullptr;
+  if (!decoded.payloads.empty() && decoded.payloads.back().type == wire::payload::kSkf) {
+    skf = std::get_if<wire::v2::EncryptedFragmentPayload>(&decoded.payloads.back().body);
+  }
+  if (!skf) {
+    return makeError("malformed: the last payload is not SKF");
+  }
+  const size_t data_size = skf->data.size();
+  if (datagram.size() < wire::kHeaderSize + wire::kGenericPayloadHeaderSize + 4 + data_size) {
+    return makeError("malformed: SKF payload larger than the datagram");
+  }
+  auto chain = openTail(datagram, data_size);
+  if (!chain) {
+    return chain.error();
+  }
+  const size_t data_offset = datagram.size() - data_size;
+  // Authenticated from here: read the fragment fields from the datagram itself.
+  const uint8_t* fields = datagram.data() + data_offset - 4;
+  Fragment f;
+  f.number = loadU16(fields);
+  f.total = loadU16(fields + 2);
+  f.inner_first = datagram[data_offset - 4 - wire::kGenericPayloadHeaderSize];
+  f.chain = std::move(*chain);
+  if (f.number == 0 || f.number > f.total) {
+    return makeError("malformed: fragment " + std::to_string(f.number) + " of " +
+                     std::to_string(f.total));
+  }
+  return f;
+}
+
+Result<Bytes> SkProtector::openTail(ByteView datagram, size_t data_size) const {
+  const size_t data_offset = datagram.size() - data_size;
   const size_t iv_size = cbc_ ? cbc_->blockSize() : aead_->ivSize();
   const size_t icv_size = cbc_ ? integ_->icvSize() : aead_->icvSize();
   const size_t block = cbc_ ? cbc_->blockSize() : 1;
   // At least one block (CBC) or the Pad Length octet (GCM) between IV and ICV.
   if (data_size < iv_size + block + icv_size) {
-    return makeError("malformed: SK payload too short (" + std::to_string(data_size) + ")");
+    return makeError("malformed: encrypted payload too short (" + std::to_string(data_size) + ")");
   }
   const size_t ct_size = data_size - iv_size - icv_size;
   if (ct_size % block != 0) {
-    return makeError("malformed: SK ciphertext is not a whole number of blocks");
+    return makeError("malformed: ciphertext is not a whole number of blocks");
   }
   const ByteView iv = datagram.subspan(data_offset, iv_size);
   const ByteView ciphertext = datagram.subspan(data_offset + iv_size, ct_size);
-
   Result<Bytes> plaintext = [&]() -> Result<Bytes> {
     if (aead_) {
-      // AAD: IKE header through the SK payload header (RFC 5282 §5.1).
+      // AAD: IKE header through the SK/SKF payload header (RFC 5282 §5.1, RFC 7383 §2.5).
       auto opened = aead_->open(recv_encr_, iv, datagram.first(data_offset),
                                 datagram.subspan(data_offset + iv_size));
       if (!opened) {
@@ -189,21 +282,12 @@ Result<std::vector<wire::v2::Payload>> SkProtector::open(ByteView datagram,
   if (plaintext->size() != ct_size) {
     return makeError("malformed: unexpected plaintext size");
   }
-  if (!std::equal(sk->data.begin(), sk->data.end(), datagram.begin() + data_offset)) {
-    return makeError("malformed: decoded message does not match the datagram");
-  }
   const size_t pad = plaintext->back();
   if (pad > plaintext->size() - 1) {
     return makeError("malformed: pad length " + std::to_string(pad) + " exceeds the plaintext");
   }
-  // The SK header's Next Payload (authenticated bytes) names the first inner payload.
-  const uint8_t inner_first = datagram[data_offset - wire::kGenericPayloadHeaderSize];
-  auto inner = wire::v2::decodePayloadChain(
-      inner_first, ByteView(*plaintext).first(plaintext->size() - 1 - pad));
-  if (!inner) {
-    return makeError("malformed: inner payloads: " + inner.error().message);
-  }
-  return Payloads(std::move(inner.value()));
+  plaintext->resize(plaintext->size() - 1 - pad);
+  return std::move(*plaintext);
 }
 
 SecureBytes pskAuth(const crypto::Prf& prf, ByteView psk, ByteView message_octets,

@@ -2,6 +2,8 @@
 // The Encrypted and Authenticated payload (SK, RFC 7296 §3.14; AES-GCM per RFC 5282): builds
 // protected messages and verifies/decrypts received ones. Here wire and crypto meet.
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -34,8 +36,32 @@ class SkProtector {
   // Overhead of the SK payload around `plain` bytes of inner payloads (for fragmentation).
   size_t overhead(size_t plain) const;
 
+  // RFC 7383: the encoded inner payload chain `chain` split over SKF payloads so that every
+  // datagram stays within max_message bytes (header included); one datagram per fragment.
+  // inner_first is the type of the first inner payload (carried by fragment 1 only).
+  Result<std::vector<Bytes>> sealFragments(const wire::v2::Header& header, uint8_t inner_first,
+                                           ByteView chain, size_t max_message,
+                                           Random& random) const;
+
+  // One verified and decrypted fragment (its piece of the inner payload chain).
+  struct Fragment {
+    uint16_t number = 0;
+    uint16_t total = 0;
+    uint8_t inner_first = 0;  // meaningful in fragment 1
+    Bytes chain;
+  };
+  // Verifies and decrypts a received datagram whose decoded last payload is SKF.
+  Result<Fragment> openFragment(ByteView datagram, const wire::v2::Message& decoded) const;
+
  private:
   SkProtector() = default;
+  // Seals `chain` into SK (no fragment) or SKF (fragment = {number, total}).
+  Result<Bytes> sealChain(const wire::v2::Header& header, uint8_t inner_first, ByteView chain,
+                          std::optional<std::pair<uint16_t, uint16_t>> fragment,
+                          Random& random) const;
+  // Verifies and decrypts the encrypted data (IV | ciphertext | ICV) that ends the datagram;
+  // returns the inner chain bytes without padding.
+  Result<Bytes> openTail(ByteView datagram, size_t data_size) const;
   crypto::BlockCipherPtr cbc_;
   crypto::AeadPtr aead_;
   crypto::IntegrityPtr integ_;
