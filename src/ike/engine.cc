@@ -217,7 +217,7 @@ void Engine::Impl::dispatchRequest(IkeSa& sa, const v2::Message& m, const Datagr
   if (!inner) {
     return;
   }
-  heardFrom(sa, now);
+  heardFrom(sa, d, now);
   switch (static_cast<ExchangeType>(h.exchange)) {
     case ExchangeType::IkeAuth:
       if (sa.initiator || sa.state != IkeState::InitDone) {
@@ -263,7 +263,7 @@ void Engine::Impl::dispatchResponse(IkeSa& sa, const v2::Message& m, const Datag
   if (!inner) {
     return;
   }
-  heardFrom(sa, now);
+  heardFrom(sa, d, now);
   OutstandingRequest req = std::move(*sa.outstanding);
   sa.outstanding.reset();
   // The peer may have moved (NAT mapping change); answer where it now is.
@@ -813,6 +813,24 @@ void Engine::Impl::shutdown(TimePoint now) {
   }
   while (!timers_.empty()) {
     timers_.pop();
+  }
+}
+
+void Engine::Impl::heardFrom(IkeSa& sa, const Datagram& d, TimePoint now) {
+  sa.last_inbound = now;
+  // Only a peer behind a NAT may move, and only an authenticated message (we are called after
+  // the integrity check) can move it; IKE_SA_INIT-era half-open SAs are not followed.
+  if (!sa.nat_remote || sa.state != IkeState::Established ||
+      (d.remote == sa.remote && d.local == sa.local)) {
+    return;
+  }
+  logger_.info("ike", "tunnel " + sa.tunnel + ": the peer's NAT mapping changed: " +
+                          sa.remote.toString() + " -> " + d.remote.toString());
+  ++counters_.nat_mapping_changes;
+  sa.remote = d.remote;
+  sa.local = d.local;
+  for (const auto& c : sa.children) {
+    output_.childSaPeerMoved(sa.tunnel, c.spi_in, d.local, d.remote);
   }
 }
 

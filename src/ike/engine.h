@@ -35,6 +35,15 @@ class Output {
   virtual void removeChildSa(const std::string& tunnel, uint32_t spi_in) = 0;
   // A tunnel's connection status changed (logging, routes, events).
   virtual void statusChanged(const TunnelStatus& status) { (void)status; }
+  // The peer (behind a NAT) now sends from another address or port (RFC 7296 §2.23): the
+  // CHILD SA's outbound ESP must go there from now on.
+  virtual void childSaPeerMoved(const std::string& tunnel, uint32_t spi_in, const Endpoint& local,
+                                const Endpoint& remote) {
+    (void)tunnel;
+    (void)spi_in;
+    (void)local;
+    (void)remote;
+  }
   // When the data plane last received a valid packet on the CHILD SA whose inbound SPI is
   // spi_in (nullopt: never, or unknown). Dead peer detection counts ESP as a sign of life.
   virtual std::optional<TimePoint> lastInbound(uint32_t spi_in) const {
@@ -92,6 +101,7 @@ struct EngineCounters {
   uint64_t cookies_sent = 0;        // IKE_SA_INIT answered with a COOKIE request
   uint64_t dropped_bad_cookie = 0;  // IKE_SA_INIT with a missing or stale cookie under load
   uint64_t dropped_half_open_limit = 0;
+  uint64_t nat_mapping_changes = 0;  // peers followed to a new address or port
   uint64_t fragments_sent = 0;
   uint64_t fragments_received = 0;
   uint64_t messages_reassembled = 0;

@@ -288,7 +288,8 @@ class Engine::Impl {
   void peerDead(IkeSa& sa, const std::string& why, TimePoint now);
   void dpdCheck(IkeSa& sa, TimePoint now);
   // After an authenticated message from the peer (liveness, DPD bookkeeping).
-  void heardFrom(IkeSa& sa, TimePoint now) { sa.last_inbound = now; }
+  // Also follows a peer behind a NAT whose mapping changed (RFC 7296 §2.23).
+  void heardFrom(IkeSa& sa, const Datagram& d, TimePoint now);
   // Called whenever an IKE SA becomes established.
   void onEstablished(IkeSa& sa, Tunnel& t, TimePoint now);
   // INITIAL_CONTACT (RFC 7296 §3.10.1): the peer lost its state; drop our other SAs with it.

@@ -31,6 +31,11 @@ class RecordingOutput final : public Output {
     auto it = esp_seen.find(spi_in);
     return it == esp_seen.end() ? std::nullopt : std::optional<TimePoint>(it->second);
   }
+  void childSaPeerMoved(const std::string&, uint32_t spi_in, const Endpoint&,
+                        const Endpoint& remote) override {
+    moved.emplace_back(spi_in, remote);
+  }
+  std::vector<std::pair<uint32_t, Endpoint>> moved;
   // Pretend ESP arrived on every installed CHILD SA at `t`.
   void espArrived(TimePoint t) {
     for (const auto& [spi, sa] : installed) {
