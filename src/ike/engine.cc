@@ -505,6 +505,15 @@ void Engine::Impl::retransmitOrGiveUp(IkeSa& sa, TimePoint now) {
                      std::to_string(remote.port) + " to " + what + " after " +
                      std::to_string(tries) + " transmissions: check that the peer is up and " +
                      "that UDP 500 and 4500 (and ESP) are open between the gateways";
+  if (t->peer_behind_nat && kind == RequestKind::Init) {
+    recordFailure(*t, Phase::One, DiagnosisCode::NatPeerMustInitiate,
+                  text +
+                      "; the peer was seen behind a NAT before, so it may only be reachable "
+                      "when it initiates (with a dynamic address, use a 0.0.0.0 customer "
+                      "gateway and let the peer start the tunnel)",
+                  now);
+    return;
+  }
   recordFailure(*t,
                 kind == RequestKind::Init || kind == RequestKind::Auth ? Phase::One : Phase::Two,
                 DiagnosisCode::PeerUnreachable, text, now);
@@ -837,6 +846,7 @@ void Engine::Impl::heardFrom(IkeSa& sa, const Datagram& d, TimePoint now) {
 void Engine::Impl::onEstablished(IkeSa& sa, Tunnel& t, TimePoint now) {
   sa.last_inbound = now;
   t.waiting_for_peer = false;
+  t.peer_behind_nat = sa.nat_remote;
   scheduleIkeLifetime(sa, t, now);
   if (t.cfg.dpd.enabled) {
     schedule({now + t.cfg.dpd.delay, TimerKind::Dpd, sa.key, {}});

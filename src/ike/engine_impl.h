@@ -58,6 +58,9 @@ struct Tunnel {
   bool sole_tunnel_to_peer = true;
   uint32_t dpd_failures = 0;
   uint32_t rekeys = 0;
+  // The peer was seen behind a NAT (its NAT-D hashes showed translation): if it later stops
+  // answering our initiations, it probably has to initiate itself.
+  bool peer_behind_nat = false;
   bool canInitiate() const { return cfg.initiator && !customer_gateway.ip.isAny(); }
 };
 
@@ -297,6 +300,7 @@ class Engine::Impl {
   TunnelStatus statusOf(const Tunnel& t) const;
 
   // ike_init.cc
+  void noteStrayInit(const wire::v2::Message& m, const Datagram& d, TimePoint now);
   // The cookie for an IKE_SA_INIT request under the given secret.
   Bytes cookieFor(const CookieSecret& secret, ByteView ni, const Endpoint& peer, uint64_t spi_i);
   // Whether IKE_SA_INIT from `peer` must carry a valid cookie; rotates the secret when due.

@@ -372,6 +372,42 @@ void Engine::Impl::finishProbe(IkeSa& probe, const std::optional<IkeSuite>& peer
                 now);
 }
 
+// An IKE_SA_INIT from an address no customer gateway names. When its NAT-D payload shows
+// that the sender is behind a NAT, it is likely one of our peers coming from a NAT pool or a
+// dynamic address: say so on the tunnels of this gateway that are down (spec §3: "peer behind
+// NAT with a non-fixed address and no 0.0.0.0 customer gateway").
+void Engine::Impl::noteStrayInit(const v2::Message& m, const Datagram& d, TimePoint now) {
+  Bytes seen = natHash(m.header.spi_i, 0, d.remote);
+  bool translated = false;
+  bool has_natd = false;
+  for (const auto& p : m.payloads) {
+    const auto* n = std::get_if<v2::NotifyPayload>(&p.body);
+    if (n != nullptr && n->type == wire::notify::kNatDetectionSourceIp) {
+      has_natd = true;
+      translated = translated || n->data != seen;
+    }
+  }
+  if (!has_natd || !translated) {
+    return;
+  }
+  for (auto& [name, t] : tunnels_) {
+    if (t.gateway.bind_ip != d.local.address || t.status == ConnectionStatus::Connected ||
+        t.customer_gateway.ip.isAny()) {
+      continue;
+    }
+    t.diagnosis = Diagnosis{
+        DiagnosisCode::NatPeerMustInitiate,
+        "an IKE_SA_INIT came from " + d.remote.address.toString() +
+            ", an address behind a NAT that no customer gateway names (this tunnel expects " +
+            t.customer_gateway.ip.toString() +
+            "): if it is this tunnel's peer on a dynamic or "
+            "NAT-pool address, set its customer gateway to 0.0.0.0 with the peer's real id as "
+            "remote_id, and let the peer initiate"};
+    t.last_error = t.diagnosis.text;
+    t.last_error_at = now;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Cookies (RFC 7296 §2.6): Cookie = <VersionIDofSecret> | prf(secret, Ni | IPi | SPIi)
 
@@ -467,6 +503,7 @@ void Engine::Impl::respondInit(const v2::Message& m, const Datagram& d, TimePoin
   if (cands.empty()) {
     ++counters_.dropped_unexpected;
     logger_.debug("ike", "IKE_SA_INIT from " + d.remote.toString() + ": no tunnel for it");
+    noteStrayInit(m, d, now);
     return;
   }
   const auto& pl = m.payloads;

@@ -11,11 +11,14 @@ namespace {
 struct Nat {
   Ipv4 nat_ip = *Ipv4::parse("198.51.100.1");
   uint16_t nat_port = 40000;
+  bool keep_ports = false;  // a port-preserving NAT with 500 and 4500 forwarded to A
   std::map<uint16_t, uint16_t> inside_port_of;  // public port -> A's port
   std::function<bool(Datagram&, bool)> filter() {
     return [this](Datagram& d, bool from_a) {
       if (from_a) {
-        uint16_t public_port = static_cast<uint16_t>(nat_port + (d.local.port == 4500 ? 1 : 0));
+        uint16_t public_port =
+            keep_ports ? d.local.port
+                       : static_cast<uint16_t>(nat_port + (d.local.port == 4500 ? 1 : 0));
         inside_port_of[public_port] = d.local.port;
         d.local = {nat_ip, public_port};
       } else if (d.remote.address == nat_ip) {
@@ -89,6 +92,48 @@ TEST(Nat, UnauthenticatedSourceChangeIsIgnored) {
   x.b.engine.handleDatagram(Datagram{{kAddrB, 4500}, {nat.nat_ip, 9999}, junk}, x.now);
   EXPECT_TRUE(x.b.out.moved.empty());
   EXPECT_EQ(x.b.tunnel().ike_sa->remote.port, 40001);
+}
+
+}  // namespace
+}  // namespace vpngw::ike::testing
+
+namespace vpngw::ike::testing {
+namespace {
+
+TEST(Nat, PeerOnUnknownNatAddressIsDiagnosed) {
+  // B expects A at A's real address, but A sits behind a NAT pool: B cannot match A's
+  // IKE_SA_INIT and says what to change.
+  Exchange x;
+  TunnelSpec a;
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  x.load(a, b);
+  Nat nat;
+  x.advance(3s, 100ms, nat.filter());
+  auto s = x.b.tunnel();
+  EXPECT_EQ(s.diagnosis.code, DiagnosisCode::NatPeerMustInitiate) << s.diagnosis.text;
+  EXPECT_NE(s.diagnosis.text.find("0.0.0.0"), std::string::npos);
+}
+
+TEST(Nat, PeerSeenBehindNatAndNowSilentMustInitiate) {
+  Exchange x;
+  auto [a, b] = natSpecs();
+  // Here B is the one that initiates once the SA is gone (it knows A's public NAT address).
+  b.customer_ip = "198.51.100.1";
+  b.initiator = true;
+  a.initiator = false;
+  b.dpd.enabled = true;
+  x.load(a, b);
+  Nat nat;
+  nat.keep_ports = true;
+  nat.inside_port_of = {{500, 500}, {4500, 4500}};
+  x.advance(2s, 100ms, nat.filter());
+  ASSERT_EQ(x.b.tunnel().status, ConnectionStatus::Connected) << x.b.tunnel().last_error;
+  // The NAT forgets everything and accepts nothing from outside any more.
+  auto closed = [](Datagram&, bool from_a) { return from_a; };
+  x.advance(60s, 100ms, closed);
+  auto s = x.b.tunnel();
+  EXPECT_EQ(s.diagnosis.code, DiagnosisCode::NatPeerMustInitiate) << s.diagnosis.text;
 }
 
 }  // namespace
