@@ -458,15 +458,6 @@ void Engine::Impl::childExpired(IkeSa& sa, uint32_t spi_in, TimePoint now) {
   }
 }
 
-// Nonces compare as unsigned big-endian numbers; a shorter nonce is the smaller one when the
-// common part is equal.
-static bool nonceLess(ByteView a, ByteView b) {
-  if (a.size() != b.size()) {
-    return a.size() < b.size();
-  }
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-}
-
 void Engine::Impl::finishRekey(IkeSa& sa, uint32_t old_spi, uint32_t fresh_spi, ByteView our_ni,
                                ByteView peer_nr, TimePoint now) {
   ChildSaState* old = findChild(sa, old_spi);
@@ -476,10 +467,8 @@ void Engine::Impl::finishRekey(IkeSa& sa, uint32_t old_spi, uint32_t fresh_spi, 
   if (old->collision_child != 0 && findChild(sa, old->collision_child) != nullptr) {
     // RFC 7296 §2.8.1: the new SA created by the exchange with the lowest of the four nonces
     // is redundant; whoever initiated that exchange deletes it, the other deletes the old SA.
-    ByteView lowest_ours = nonceLess(our_ni, peer_nr) ? our_ni : peer_nr;
-    ByteView theirs_a(old->collision_ni);
-    ByteView theirs_b(old->collision_nr);
-    ByteView lowest_theirs = nonceLess(theirs_a, theirs_b) ? theirs_a : theirs_b;
+    ByteView lowest_ours = lowerNonce(our_ni, peer_nr);
+    ByteView lowest_theirs = lowerNonce(old->collision_ni, old->collision_nr);
     old->state = ChildState::Rekeyed;
     if (nonceLess(lowest_ours, lowest_theirs)) {
       sa.queue.push_back({QueuedRequest::Kind::DeleteChild, 0, fresh_spi});  // ours lost

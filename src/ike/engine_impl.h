@@ -2,6 +2,7 @@
 // Internal state of the IKEv2 engine. Private to src/ike: the exchange files (ike_init.cc,
 // ike_auth.cc, child_create.cc, informational.cc) implement the member functions of
 // Engine::Impl that handle their exchange; engine.cc holds dispatch, timers and bookkeeping.
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -215,6 +216,19 @@ struct TimerEntry {
   uint32_t spi = 0;  // ChildRekey/ChildExpire: our inbound SPI of the CHILD SA
   bool operator>(const TimerEntry& o) const { return at > o.at; }
 };
+
+// Rekey collisions (RFC 7296 §2.8.1, §2.8.2) compare nonces as unsigned numbers; a shorter
+// nonce counts as the smaller one.
+inline bool nonceLess(ByteView a, ByteView b) {
+  if (a.size() != b.size()) {
+    return a.size() < b.size();
+  }
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+inline ByteView lowerNonce(ByteView a, ByteView b) { return nonceLess(a, b) ? a : b; }
+
+// Key sizes of an IKE SA's suite (SK_d/SK_p = PRF output, SK_a, SK_e with the GCM salt).
+std::optional<crypto::IkeKeySizes> ikeKeySizes(const IkeSuite& suite);
 
 struct CookieSecret {
   uint8_t version = 0;

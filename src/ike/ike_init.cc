@@ -74,6 +74,36 @@ void Engine::Impl::checkNat(IkeSa& sa, const std::vector<v2::Payload>& payloads,
   sa.nat_local = saw_dst && !dst_match;
 }
 
+std::optional<crypto::IkeKeySizes> ikeKeySizes(const IkeSuite& suite) {
+  auto prf = crypto::createPrf(suite.prf_id);
+  if (!prf) {
+    return std::nullopt;
+  }
+  crypto::IkeKeySizes sizes;
+  sizes.prf = (*prf)->outputSize();
+  if (suite.integ_id != 0) {
+    auto integ = crypto::createIntegrity(suite.integ_id);
+    if (!integ) {
+      return std::nullopt;
+    }
+    sizes.integ = (*integ)->keySize();
+  }
+  if (crypto::isAead(suite.encr_id)) {
+    auto aead = crypto::createAead(suite.encr_id, suite.encr_key_bits);
+    if (!aead) {
+      return std::nullopt;
+    }
+    sizes.encr = (*aead)->keySize();
+  } else {
+    auto cbc = crypto::createBlockCipher(suite.encr_id, suite.encr_key_bits);
+    if (!cbc) {
+      return std::nullopt;
+    }
+    sizes.encr = (*cbc)->keySize();
+  }
+  return sizes;
+}
+
 bool Engine::Impl::deriveIkeKeys(IkeSa& sa, ByteView peer_ke) {
   auto shared = sa.ke->sharedSecret(peer_ke);
   if (!shared) {
@@ -84,30 +114,12 @@ bool Engine::Impl::deriveIkeKeys(IkeSa& sa, ByteView peer_ke) {
   if (!prf) {
     return false;
   }
-  crypto::IkeKeySizes sizes;
-  sizes.prf = (*prf)->outputSize();
-  if (sa.suite.integ_id != 0) {
-    auto integ = crypto::createIntegrity(sa.suite.integ_id);
-    if (!integ) {
-      return false;
-    }
-    sizes.integ = (*integ)->keySize();
-  }
-  if (crypto::isAead(sa.suite.encr_id)) {
-    auto aead = crypto::createAead(sa.suite.encr_id, sa.suite.encr_key_bits);
-    if (!aead) {
-      return false;
-    }
-    sizes.encr = (*aead)->keySize();
-  } else {
-    auto cbc = crypto::createBlockCipher(sa.suite.encr_id, sa.suite.encr_key_bits);
-    if (!cbc) {
-      return false;
-    }
-    sizes.encr = (*cbc)->keySize();
+  auto sizes = ikeKeySizes(sa.suite);
+  if (!sizes) {
+    return false;
   }
   SecureBytes seed = crypto::skeyseed(**prf, sa.ni, sa.nr, *shared);
-  auto keys = crypto::deriveIkeKeys(**prf, seed, sa.ni, sa.nr, sa.spi_i, sa.spi_r, sizes);
+  auto keys = crypto::deriveIkeKeys(**prf, seed, sa.ni, sa.nr, sa.spi_i, sa.spi_r, *sizes);
   if (!keys) {
     return false;
   }

@@ -29,15 +29,6 @@ Bytes spiBytes(uint64_t spi) {
   return w.take();
 }
 
-bool nonceLess(ByteView a, ByteView b) {
-  if (a.size() != b.size()) {
-    return a.size() < b.size();
-  }
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-}
-
-ByteView lowest(ByteView a, ByteView b) { return nonceLess(a, b) ? a : b; }
-
 }  // namespace
 
 void Engine::Impl::scheduleIkeLifetime(IkeSa& sa, const Tunnel& t, TimePoint now) {
@@ -72,31 +63,13 @@ IkeSa* Engine::Impl::spawnRekeyedSa(IkeSa& old, bool we_initiated, uint64_t spi_
   if (!prf) {
     return nullptr;
   }
-  crypto::IkeKeySizes sizes;
-  sizes.prf = (*prf)->outputSize();
-  if (sa.suite.integ_id != 0) {
-    auto integ = crypto::createIntegrity(sa.suite.integ_id);
-    if (!integ) {
-      return nullptr;
-    }
-    sizes.integ = (*integ)->keySize();
-  }
-  if (crypto::isAead(sa.suite.encr_id)) {
-    auto aead = crypto::createAead(sa.suite.encr_id, sa.suite.encr_key_bits);
-    if (!aead) {
-      return nullptr;
-    }
-    sizes.encr = (*aead)->keySize();
-  } else {
-    auto cbc = crypto::createBlockCipher(sa.suite.encr_id, sa.suite.encr_key_bits);
-    if (!cbc) {
-      return nullptr;
-    }
-    sizes.encr = (*cbc)->keySize();
+  auto sizes = ikeKeySizes(sa.suite);
+  if (!sizes) {
+    return nullptr;
   }
   // RFC 7296 §2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), with the old PRF.
   SecureBytes seed = crypto::rekeyedSkeyseed(*old.prf, old.keys.sk_d, shared_secret, ni, nr);
-  auto keys = crypto::deriveIkeKeys(**prf, seed, ni, nr, spi_i, spi_r, sizes);
+  auto keys = crypto::deriveIkeKeys(**prf, seed, ni, nr, spi_i, spi_r, *sizes);
   if (!keys) {
     return nullptr;
   }
@@ -281,8 +254,8 @@ void Engine::Impl::processIkeRekeyResponse(IkeSa& old, PendingIkeRekey rekey,
   IkeSa* theirs = prev->collision_sa != 0 ? findSa(prev->collision_sa) : nullptr;
   if (theirs != nullptr) {
     // RFC 7296 §2.8.2: the exchange with the lowest nonce made the redundant SA.
-    ByteView ours_low = lowest(rekey.nonce, nr->data);
-    ByteView theirs_low = lowest(prev->collision_ni, prev->collision_nr);
+    ByteView ours_low = lowerNonce(rekey.nonce, nr->data);
+    ByteView theirs_low = lowerNonce(prev->collision_ni, prev->collision_nr);
     if (nonceLess(ours_low, theirs_low)) {
       // Ours is redundant: we delete it; the peer (winner) deletes the old SA.
       handOver(*prev, *theirs, now);
