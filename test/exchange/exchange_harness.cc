@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "wire/ikev2_message.h"
+
 namespace vpngw::ike::testing {
 
 const Ipv4 kAddrA = *Ipv4::parse("198.18.1.1");
@@ -101,6 +103,30 @@ void Exchange::advance(Duration d, Duration step,
     b.engine.handleTimers(now);
     deliver(filter);
   }
+}
+
+std::function<bool(Datagram&, bool)> RequestCrosser::filter() {
+  return [this](Datagram& d, bool from_a) {
+    auto h = wire::v2::decodeHeader(d.data);
+    bool is_request = h && h->exchange == static_cast<uint8_t>(wire::ExchangeType::CreateChildSa) &&
+                      !h->isResponse();
+    if (!is_request || released_) {
+      return true;
+    }
+    if (!held_) {
+      held_ = d;
+      held_from_a_ = from_a;
+      return false;
+    }
+    if (from_a == held_from_a_) {
+      return false;  // its retransmissions wait too
+    }
+    // The other side's request is out: deliver the held one now, crossing it.
+    released_ = true;
+    Side& to = held_from_a_ ? x_.b : x_.a;
+    to.engine.handleDatagram(Datagram{held_->remote, held_->local, held_->data}, x_.now);
+    return true;
+  };
 }
 
 }  // namespace vpngw::ike::testing

@@ -77,6 +77,25 @@ struct TunnelSpec {
   std::string customer_ip;  // default: the other site's address
 };
 
+class Exchange;
+
+// A filter that makes the two sides' next CREATE_CHILD_SA requests cross: it holds back the
+// first one (and its retransmissions) until the other side sends its own, then delivers the
+// held one. Used to force rekey collisions (RFC 7296 §2.8).
+class RequestCrosser {
+ public:
+  explicit RequestCrosser(Exchange& x) : x_(x) {}
+  std::function<bool(Datagram&, bool)> filter();
+  bool held() const { return held_.has_value(); }
+  bool crossed() const { return released_; }
+
+ private:
+  Exchange& x_;
+  std::optional<Datagram> held_;
+  bool held_from_a_ = false;
+  bool released_ = false;
+};
+
 extern const Ipv4 kAddrA;
 extern const Ipv4 kAddrB;
 

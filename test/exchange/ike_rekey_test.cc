@@ -80,30 +80,9 @@ TEST(IkeRekey, SimultaneousRekeysSettleOnOneIkeSa) {
   b.initiator = false;
   x.load(a, b);
   x.deliver();
-  std::optional<Datagram> held;
-  bool held_from_a = false;
-  bool released = false;
-  auto collide = [&](Datagram& d, bool from_a) {
-    auto h = wire::v2::decodeHeader(d.data);
-    bool is_request = h && h->exchange == 36 && !h->isResponse();
-    if (!is_request || released) {
-      return true;
-    }
-    if (!held) {
-      held = d;
-      held_from_a = from_a;
-      return false;
-    }
-    if (from_a == held_from_a) {
-      return false;
-    }
-    released = true;
-    Side& to = held_from_a ? x.b : x.a;
-    to.engine.handleDatagram(Datagram{held->remote, held->local, held->data}, x.now);
-    return true;
-  };
-  x.advance(100s, 100ms, collide);
-  ASSERT_TRUE(released) << "the two rekeys did not cross";
+  RequestCrosser crosser(x);
+  x.advance(100s, 100ms, crosser.filter());
+  ASSERT_TRUE(crosser.crossed()) << "the two rekeys did not cross";
   auto sa = x.a.tunnel();
   ASSERT_EQ(sa.status, ConnectionStatus::Connected);
   expectSameIkeSa(x);

@@ -79,34 +79,12 @@ TEST(ChildRekey, SimultaneousRekeysSettleOnOnePair) {
   x.deliver();
   // Hold back whichever rekey request comes first until the other side has sent its own, so
   // both are in flight at once.
-  std::optional<Datagram> held;
-  bool held_from_a = false;
-  bool released = false;
-  auto collide = [&](Datagram& d, bool from_a) {
-    auto h = wire::v2::decodeHeader(d.data);
-    bool is_request = h && h->exchange == 36 && !h->isResponse();
-    if (!is_request || released) {
-      return true;
-    }
-    if (!held) {
-      held = d;
-      held_from_a = from_a;
-      return false;
-    }
-    if (from_a == held_from_a) {
-      return false;  // its retransmissions wait too
-    }
-    // The other side's rekey request is out: deliver the held one now, crossing it.
-    released = true;
-    Side& to = held_from_a ? x.b : x.a;
-    to.engine.handleDatagram(Datagram{held->remote, held->local, held->data}, x.now);
-    return true;
-  };
+  RequestCrosser crosser(x);
   // Each side rekeys at 85-90 s of the 100 s lifetime, so the second request comes within
   // 5 s of the first, before the first one's retransmissions give up (11 s).
-  x.advance(100s, 100ms, collide);
-  ASSERT_TRUE(held.has_value());
-  ASSERT_TRUE(released) << "the other side never rekeyed while the first request was held";
+  x.advance(100s, 100ms, crosser.filter());
+  ASSERT_TRUE(crosser.held());
+  ASSERT_TRUE(crosser.crossed()) << "the other side never rekeyed while the first request was held";
   EXPECT_TRUE(pairsMatch(x.a, x.b));
   EXPECT_TRUE(pairsMatch(x.b, x.a));
   EXPECT_EQ(x.a.out.installed.size(), 1u) << "exactly one SA pair survives the collision";
