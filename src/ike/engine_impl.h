@@ -135,6 +135,16 @@ struct OutstandingRequest {
   uint32_t delete_spi = 0;  // DeleteChild: our inbound SPI of the CHILD SA being deleted
 };
 
+// A message arriving in fragments (RFC 7383). At namespace scope, not nested in IkeSa:
+// clang rejects optional<Nested>::emplace() while the enclosing class is incomplete.
+struct Reassembly {
+  uint32_t message_id = 0;
+  uint16_t total = 0;
+  uint8_t inner_first = 0;
+  size_t bytes = 0;
+  std::map<uint16_t, Bytes> pieces;
+};
+
 struct IkeSa {
   uint64_t key = 0;     // our SPI: spi_i when we initiated, spi_r when we responded
   std::string tunnel;   // name of the tunnel it belongs to ("" while the responder is
@@ -171,13 +181,6 @@ struct IkeSa {
   // RFC 7383: both sides announced IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT.
   bool fragmentation = false;
   // A message arriving in fragments, per direction (requests from the peer, its responses).
-  struct Reassembly {
-    uint32_t message_id = 0;
-    uint16_t total = 0;
-    uint8_t inner_first = 0;
-    size_t bytes = 0;
-    std::map<uint16_t, Bytes> pieces;
-  };
   std::optional<Reassembly> reassembly[2];
 
   std::vector<ChildSaState> children;
