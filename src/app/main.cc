@@ -44,6 +44,17 @@ int main(int argc, char** argv) {
   addMinLifetime(*serve_cmd, serve.load);
   serve_cmd->add_option("--log-level", log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  std::string dataplane = "userspace";
+  serve_cmd
+      ->add_option("--dataplane", dataplane,
+                   "userspace: carry the tunnels' traffic (needs root); record: negotiate only")
+      ->check(CLI::IsMember({"userspace", "record"}));
+  serve_cmd->add_option("--tun-name", serve.tun_name, "The data plane's TUN device (vpngw0)");
+  serve_cmd->add_option("--workers", serve.workers, "Data-plane threads (default: one per CPU)")
+      ->check(CLI::Range(0, 64));
+  bool no_offload = false;
+  serve_cmd->add_flag("--no-offload", no_offload,
+                      "Without TUN offloads and UDP GSO/GRO (to measure what they bring)");
 
   cli::StatusOptions status;
   CLI::App* status_cmd = app.add_subcommand("status", "Show the tunnels of a running daemon");
@@ -66,6 +77,9 @@ int main(int argc, char** argv) {
 
   if (serve_cmd->parsed()) {
     serve.log_level = cli::parseLogLevel(log_level).value_or(LogLevel::Info);
+    serve.dataplane =
+        dataplane == "record" ? cli::DataplaneKind::Record : cli::DataplaneKind::Userspace;
+    serve.offload = !no_offload;
     return cli::runServe(serve, std::cerr);
   }
   if (status_cmd->parsed()) {

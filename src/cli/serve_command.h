@@ -9,11 +9,20 @@
 
 namespace vpngw::cli {
 
+enum class DataplaneKind {
+  Userspace,  // carry the tunnels' traffic (TUN device, raw and UDP sockets; needs root)
+  Record,     // negotiate only: CHILD SAs are recorded, no traffic (unprivileged tests)
+};
+
 struct ServeOptions {
   std::string config_path;
   std::string state_dir;
   config::LoadOptions load;
   LogLevel log_level = LogLevel::Info;
+  DataplaneKind dataplane = DataplaneKind::Userspace;
+  std::string tun_name = "vpngw0";
+  size_t workers = 0;   // data-plane threads; 0: one per CPU
+  bool offload = true;  // TUN offloads, UDP GSO/GRO (off only to measure what they bring)
 };
 
 // kExitConfigError (errors on err, nothing started) when the configuration is invalid;

@@ -59,7 +59,7 @@ bool checkName(Reader& r, const std::string& field, const std::string& name) {
 
 ike::GatewayConfig parseGateway(Reader& r, const YAML::Node& node, const std::string& path) {
   ike::GatewayConfig gw;
-  if (!r.checkMap(node, path, {"name", "public_ip", "bind_ip", "vpc_subnets", "lan_ip"})) {
+  if (!r.checkMap(node, path, {"name", "public_ip", "bind_ip", "vpc_subnets", "lan_ip", "mtu"})) {
     return gw;
   }
   gw.name = readName(r, node, path);
@@ -98,6 +98,15 @@ ike::GatewayConfig parseGateway(Reader& r, const YAML::Node& node, const std::st
                      [&](const Subnet& s) { return s.contains(*lan); })) {
       r.fail(joinPath(path, "lan_ip"), lan->toString(),
              "is not inside the gateway's vpc_subnets: the LAN address must belong to the VPC");
+    }
+  }
+  // The tunnel device's MTU: inner packets up to this size, plus the ESP overhead (at most
+  // 92 bytes at 1400), still fit a 1500-byte public path.
+  if (auto mtu = r.integer(node, path, "mtu", "a number of bytes")) {
+    if (*mtu < 576 || *mtu > 9000) {
+      r.fail(joinPath(path, "mtu"), std::to_string(*mtu), "is out of range: must be 576-9000");
+    } else {
+      gw.mtu = static_cast<uint32_t>(*mtu);
     }
   }
   return gw;
@@ -159,7 +168,8 @@ ParsedTunnel parseTunnel(Reader& r, const YAML::Node& node, const std::string& p
   t.path = path;
   if (!r.checkMap(node, path,
                   {"name", "gateway", "customer_gateway", "local_subnets", "remote_subnets", "psk",
-                   "initiator", "route_mode", "child_sa_per_subnet_pair", "ike", "ipsec", "dpd"})) {
+                   "initiator", "route_mode", "child_sa_per_subnet_pair", "ike", "ipsec", "dpd",
+                   "replay_window"})) {
     return t;
   }
   ike::TunnelConfig& c = t.config;
@@ -205,6 +215,15 @@ ParsedTunnel parseTunnel(Reader& r, const YAML::Node& node, const std::string& p
   }
   if (auto per_pair = r.boolean(node, path, "child_sa_per_subnet_pair")) {
     c.child_sa_per_subnet_pair = *per_pair;
+  }
+  // RFC 4303 §3.4.3 anti-replay window, kept as 64-bit words (RFC 6479).
+  if (auto window = r.integer(node, path, "replay_window", "a number of packets")) {
+    if (*window != 0 && (*window < 64 || *window > 4096 || *window % 64 != 0)) {
+      r.fail(joinPath(path, "replay_window"), std::to_string(*window),
+             "is not allowed: use 0 (no replay check) or a multiple of 64 from 64 to 4096");
+    } else {
+      c.replay_window = static_cast<uint32_t>(*window);
+    }
   }
   c.ike = parseIkePolicy(r, node, path, opts);
   c.ipsec = parseIpsecPolicy(r, node, path, opts);

@@ -1,15 +1,33 @@
 #pragma once
-// The data-plane seam: the runtime installs and removes CHILD SAs here. The first
-// implementation only records them; the userspace ESP data plane implements the same interface.
+// The data-plane seam: the runtime installs and removes CHILD SAs here. RecordingBackend only
+// records them (engine tests, `serve --dataplane record`); the userspace ESP data plane
+// (dataplane/userspace/userspace_backend.h) carries their traffic.
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "base/bytes.h"
+#include "base/ip.h"
+#include "base/time.h"
 #include "dataplane/child_sa.h"
 
 namespace vpngw::dataplane {
+
+// A datagram that arrived on a port-4500 socket the data plane reads (adoptNattSocket()) and
+// that is not ESP: the control plane's, unchanged (IKE behind the non-ESP marker).
+struct IkeDatagram {
+  Endpoint local;
+  Endpoint remote;
+  Bytes data;
+};
+
+// Data-plane-wide counters (drops by reason, batching) as name/value pairs in a stable order.
+using DataplaneCounters = std::vector<std::pair<std::string, uint64_t>>;
 
 class Backend {
  public:
@@ -18,6 +36,35 @@ class Backend {
   // Removes the SA whose inbound SPI is spi_in (and its outbound half).
   virtual void remove(uint32_t spi_in) = 0;
   virtual SaCounters counters(uint32_t spi_in) const = 0;
+  // The peer of the SA whose inbound SPI is spi_in now sends from remote (a NAT mapping
+  // changed, RFC 7296 §2.23): its outbound packets go there from now on, keys and sequence
+  // numbers unchanged.
+  virtual void peerMoved(uint32_t spi_in, const Endpoint& remote) {
+    (void)spi_in;
+    (void)remote;
+  }
+
+  // When the SA whose inbound SPI is spi_in last received a valid packet (monotonic clock);
+  // nullopt: never, an unknown SA, or a backend that carries no traffic.
+  virtual std::optional<TimePoint> lastInbound(uint32_t spi_in) const {
+    (void)spi_in;
+    return std::nullopt;
+  }
+  // Empty for a backend that carries no traffic.
+  virtual DataplaneCounters dataplaneCounters() const { return {}; }
+
+  // Port 4500 carries IKE and ESP-in-UDP on one socket (RFC 3948 §2.2). A backend that returns
+  // true reads the socket fd (bound to local) itself from now on, through its own duplicate
+  // of the descriptor: the caller stops reading it (it may still send IKE on it) and collects
+  // every datagram that is not ESP from takeIke() when ikeReadyFd() is readable.
+  virtual bool adoptNattSocket(int fd, const Endpoint& local) {
+    (void)fd;
+    (void)local;
+    return false;
+  }
+  // -1 for a backend that never adopts sockets.
+  virtual int ikeReadyFd() const { return -1; }
+  virtual void takeIke(std::vector<IkeDatagram>& out) { (void)out; }
 };
 using BackendPtr = std::unique_ptr<Backend>;
 
@@ -27,8 +74,11 @@ class RecordingBackend final : public Backend {
   void install(const ChildSa& sa) override;
   void remove(uint32_t spi_in) override;
   SaCounters counters(uint32_t spi_in) const override;
+  void peerMoved(uint32_t spi_in, const Endpoint& remote) override;
 
   size_t size() const;
+  // The recorded SA (after any peerMoved()); nullopt when none has spi_in.
+  std::optional<ChildSa> find(uint32_t spi_in) const;
   bool has(uint32_t spi_in) const;
   std::vector<uint32_t> inboundSpis() const;
   uint64_t installs() const { return installs_; }

@@ -17,6 +17,19 @@ void RecordingBackend::remove(uint32_t spi_in) {
 
 SaCounters RecordingBackend::counters(uint32_t) const { return {}; }
 
+void RecordingBackend::peerMoved(uint32_t spi_in, const Endpoint& remote) {
+  std::lock_guard lock(mu_);
+  if (auto it = sas_.find(spi_in); it != sas_.end()) {
+    it->second.remote = remote;
+  }
+}
+
+std::optional<ChildSa> RecordingBackend::find(uint32_t spi_in) const {
+  std::lock_guard lock(mu_);
+  auto it = sas_.find(spi_in);
+  return it == sas_.end() ? std::nullopt : std::optional<ChildSa>(it->second);
+}
+
 size_t RecordingBackend::size() const {
   std::lock_guard lock(mu_);
   return sas_.size();

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace vpngw::engine {
 

@@ -11,9 +11,9 @@
 
 #include "base/result.h"
 #include "base/time.h"
+#include "base/unique_fd.h"
 #include "engine/event_loop.h"
 #include "engine/runtime_counters.h"
-#include "engine/unique_fd.h"
 
 namespace vpngw::engine {
 

@@ -96,6 +96,7 @@ class Daemon::Impl {
   DatagramRouter router_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<SignalFd> signals_;
+  std::vector<dataplane::IkeDatagram> ike_batch_;
   bool stopping_ = false;
 };
 
@@ -141,6 +142,12 @@ Status Daemon::Impl::start() {
 
 void Daemon::Impl::watchSockets() {
   for (IkeSockets::Entry& entry : sockets_.entries()) {
+    // ESP-in-UDP arrives on the NAT-T socket too: a data plane that reads it itself (in its
+    // own threads, with UDP GRO) hands the IKE datagrams back through ikeReadyFd().
+    if (entry.natt && backend_.adoptNattSocket(entry.socket.fd(), entry.socket.local())) {
+      logger_.debug("daemon", "the data plane reads " + entry.socket.local().toString());
+      continue;
+    }
     loop_.add(entry.socket.fd(), EPOLLIN, [this, &entry](uint32_t) {
       const Endpoint local = entry.socket.local();
       const bool natt = entry.natt;
@@ -149,6 +156,15 @@ void Daemon::Impl::watchSockets() {
             router_.route(local, remote, data, natt);
           });
       counters_.dropped_truncated += r.truncated;
+    });
+  }
+  if (int fd = backend_.ikeReadyFd(); fd >= 0) {
+    loop_.add(fd, EPOLLIN, [this](uint32_t) {
+      ike_batch_.clear();
+      backend_.takeIke(ike_batch_);
+      for (const dataplane::IkeDatagram& d : ike_batch_) {
+        router_.route(d.local, d.remote, view(d.data), true);
+      }
     });
   }
 }

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "base/time.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace vpngw::engine {
 

@@ -42,6 +42,14 @@ void RuntimeOutput::removeChildSa(const std::string& tunnel, uint32_t spi_in) {
   logger_.debug("dataplane", "tunnel " + tunnel + ": CHILD SA removed, in " + childSpiHex(spi_in));
 }
 
+void RuntimeOutput::childSaPeerMoved(const std::string& tunnel, uint32_t spi_in,
+                                     const Endpoint& local, const Endpoint& remote) {
+  (void)local;  // the SA keeps its local address; only the NAT's mapping of the peer changed
+  backend_.peerMoved(spi_in, remote);
+  logger_.debug("dataplane", "tunnel " + tunnel + ": CHILD SA in " + childSpiHex(spi_in) +
+                                 " now sends to " + remote.toString());
+}
+
 void RuntimeOutput::statusChanged(const ike::TunnelStatus& status) {
   // The engine logs each transition ("tunnel t1: connecting -> connected") and each failure
   // with its reason at info/warn; this is the runtime's view of the same event.

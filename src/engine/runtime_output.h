@@ -2,6 +2,7 @@
 // The engine's Output as the daemon implements it: IKE messages leave through the socket
 // bound to the datagram's local endpoint (with the non-ESP marker on the NAT-T port), CHILD SAs
 // go to the data-plane backend.
+#include <optional>
 #include <string>
 
 #include "base/log.h"
@@ -23,6 +24,12 @@ class RuntimeOutput final : public ike::Output {
   void installChildSa(const dataplane::ChildSa& sa) override;
   void removeChildSa(const std::string& tunnel, uint32_t spi_in) override;
   void statusChanged(const ike::TunnelStatus& status) override;
+  void childSaPeerMoved(const std::string& tunnel, uint32_t spi_in, const Endpoint& local,
+                        const Endpoint& remote) override;
+  // ESP/AH the data plane received counts as a sign of life for dead peer detection.
+  std::optional<TimePoint> lastInbound(uint32_t spi_in) const override {
+    return backend_.lastInbound(spi_in);
+  }
 
  private:
   // Send failures are counted always, logged as warnings at most once a second.

@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <optional>
 
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace vpngw::engine {
 

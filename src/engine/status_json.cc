@@ -25,17 +25,12 @@ Json childSaJson(const ike::ChildSaStatus& sa, const dataplane::Backend& backend
     last_used =
         isoTimestamp(std::chrono::system_clock::time_point(std::chrono::seconds(c.last_used_unix)));
   }
-  return Json{{"spi_in", childSpiHex(sa.spi_in)},
-              {"spi_out", childSpiHex(sa.spi_out)},
-              {"local_ts", sa.local_ts},
-              {"remote_ts", sa.remote_ts},
-              {"algorithms", sa.algorithms},
-              {"protocol", sa.protocol},
-              {"established_at", clock.iso(sa.established_at)},
-              {"bytes_in", c.bytes_in},
-              {"bytes_out", c.bytes_out},
-              {"packets_in", c.packets_in},
-              {"packets_out", c.packets_out},
+  return Json{{"spi_in", childSpiHex(sa.spi_in)}, {"spi_out", childSpiHex(sa.spi_out)},
+              {"local_ts", sa.local_ts},          {"remote_ts", sa.remote_ts},
+              {"algorithms", sa.algorithms},      {"protocol", sa.protocol},
+              {"udp_encap", sa.udp_encap},        {"established_at", clock.iso(sa.established_at)},
+              {"bytes_in", c.bytes_in},           {"bytes_out", c.bytes_out},
+              {"packets_in", c.packets_in},       {"packets_out", c.packets_out},
               {"last_used", std::move(last_used)}};
 }
 
@@ -99,6 +94,14 @@ Json countersJson(const ike::EngineCounters& e, const RuntimeCounters& r) {
               {"control_rejected", r.control_rejected}};
 }
 
+Json dataplaneJson(const dataplane::Backend& backend) {
+  Json out = Json::object();
+  for (const auto& [name, value] : backend.dataplaneCounters()) {
+    out[name] = value;
+  }
+  return out;
+}
+
 Json statusJson(const std::vector<ike::TunnelStatus>& tunnels, const ike::EngineCounters& engine,
                 const RuntimeCounters& runtime, const dataplane::Backend& backend,
                 const WallClock& clock) {
@@ -106,7 +109,9 @@ Json statusJson(const std::vector<ike::TunnelStatus>& tunnels, const ike::Engine
   for (const ike::TunnelStatus& t : tunnels) {
     list.push_back(tunnelStatusJson(t, backend, clock));
   }
-  return Json{{"tunnels", std::move(list)}, {"counters", countersJson(engine, runtime)}};
+  Json counters = countersJson(engine, runtime);
+  counters["dataplane"] = dataplaneJson(backend);
+  return Json{{"tunnels", std::move(list)}, {"counters", std::move(counters)}};
 }
 
 }  // namespace vpngw::engine

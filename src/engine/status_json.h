@@ -3,7 +3,8 @@
 //   {"tunnels": [ {name, connection_status, health, last_error, diagnosis{code,text},
 //                  ike_sa{...} | null, child_sas[...], attempts, failures, last_error_at},
 //                 ... ],
-//    "counters": {EngineCounters fields and RuntimeCounters fields}}
+//    "counters": {EngineCounters fields, RuntimeCounters fields,
+//                 "dataplane": {packets/bytes in and out, batching, drops by reason}}}
 // Pure functions of their inputs; the daemon calls them on the control socket.
 #include <cstdint>
 #include <string>
@@ -28,7 +29,11 @@ Json tunnelStatusJson(const ike::TunnelStatus& tunnel, const dataplane::Backend&
 
 Json countersJson(const ike::EngineCounters& engine, const RuntimeCounters& runtime);
 
-// The whole document.
+// The data plane's own counters ("packets_in", "dropped_auth_failed", ...); {} for a backend
+// that carries no traffic.
+Json dataplaneJson(const dataplane::Backend& backend);
+
+// The whole document; "counters" holds "dataplane": dataplaneJson().
 Json statusJson(const std::vector<ike::TunnelStatus>& tunnels, const ike::EngineCounters& engine,
                 const RuntimeCounters& runtime, const dataplane::Backend& backend,
                 const WallClock& clock);

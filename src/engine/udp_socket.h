@@ -9,7 +9,7 @@
 #include "base/bytes.h"
 #include "base/ip.h"
 #include "base/result.h"
-#include "engine/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace vpngw::engine {
 

@@ -975,6 +975,7 @@ TunnelStatus Engine::Impl::statusOf(const Tunnel& t) const {
       cs.remote_ts = toStrings(c.remote_ts);
       cs.algorithms = c.suite.name();
       cs.protocol = c.suite.protocol == wire::ProtocolId::Ah ? "ah" : "esp";
+      cs.udp_encap = sa.natDetected();
       cs.established_at = c.established_at;
       s.child_sas.push_back(std::move(cs));
     }

@@ -53,6 +53,7 @@ struct ChildSaStatus {
   std::vector<std::string> remote_ts;
   std::string algorithms;  // e.g. "aes128-sha1", "aes128gcm16", with "-modp1024" when PFS
   std::string protocol = "esp";
+  bool udp_encap = false;  // ESP in UDP 4500 (RFC 3948): a NAT between the peers, or the peer asked
   TimePoint established_at{};
 };
 

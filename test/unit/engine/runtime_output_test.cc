@@ -95,6 +95,23 @@ TEST_F(RuntimeOutputTest, ChildSasGoToTheBackendWithoutKeysInTheLog) {
   }
 }
 
+TEST_F(RuntimeOutputTest, PeerMoveReachesTheBackend) {
+  dataplane::ChildSa sa;
+  sa.tunnel = "t1";
+  sa.in.spi = 0xc22520e2;
+  sa.udp_encap = true;
+  sa.remote = {Ipv4{0xc6120102}, 4500};
+  output_.installChildSa(sa);
+  // RFC 7296 §2.23: the NAT in front of the peer gave it a new port; ESP must follow.
+  output_.childSaPeerMoved("t1", 0xc22520e2, {Ipv4{0xc6120101}, 4500}, {Ipv4{0xc6120102}, 31000});
+  std::optional<dataplane::ChildSa> moved = backend_.find(0xc22520e2);
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->remote.toString(), "198.18.1.2:31000");
+  // An SA that is gone is left alone.
+  output_.childSaPeerMoved("t1", 0x12345678, {Ipv4{0xc6120101}, 4500}, {Ipv4{1}, 1});
+  EXPECT_FALSE(backend_.find(0x12345678).has_value());
+}
+
 TEST_F(RuntimeOutputTest, StatusChangeIsLoggedWithDiagnosis) {
   ike::TunnelStatus s;
   s.name = "t1";

@@ -76,7 +76,7 @@ TEST(StatusJson, ConnectedTunnelHasEveryField) {
                "local": "198.18.1.1:500", "remote": "198.18.1.2:500"},
     "child_sas": [{"spi_in": "c22520e2", "spi_out": "c30646c8",
                    "local_ts": ["10.1.0.0/24"], "remote_ts": ["10.2.0.0/24"],
-                   "algorithms": "aes128-sha1", "protocol": "esp",
+                   "algorithms": "aes128-sha1", "protocol": "esp", "udp_encap": false,
                    "established_at": "2026-11-22T03:10:05.000Z",
                    "bytes_in": 1200, "bytes_out": 3400, "packets_in": 12, "packets_out": 34,
                    "last_used": "2026-11-22T03:10:05.000Z"}],

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace vpngw::engine {
+namespace vpngw {
 
 class UniqueFd {
  public:
@@ -35,4 +35,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace vpngw::engine
+}  // namespace vpngw

@@ -1,0 +1,37 @@
+#include "dataplane/userspace/tables.h"
+
+namespace vpngw::dataplane::userspace {
+
+Tables::Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas,
+               std::vector<NattSocket> natt)
+    : version_(version), sas_(std::move(sas)), natt_(std::move(natt)) {
+  for (size_t i = 0; i < sas_.size(); ++i) {
+    SaState& sa = *sas_[i];
+    by_spi_[sa.spiIn()] = &sa;
+    // Route mode: the selectors are 0.0.0.0/0 and the tunnel's routes say what enters it.
+    std::vector<Ipv4Range> dst;
+    if (sa.routeMode()) {
+      for (const Subnet& s : sa.routes()) {
+        dst.push_back(Ipv4Range::of(s));
+      }
+    } else {
+      dst = sa.remoteTs();
+    }
+    spd_.add(static_cast<uint32_t>(i), dst, sa.localTs());
+  }
+}
+
+int Tables::nattFd(Ipv4 local) const {
+  for (const NattSocket& s : natt_) {
+    if (s.local.address == local) {
+      return s.fd;
+    }
+  }
+  return -1;
+}
+
+TableHolder::TableHolder()
+    : current_(std::make_shared<const Tables>(0, std::vector<std::shared_ptr<SaState>>{},
+                                              std::vector<NattSocket>{})) {}
+
+}  // namespace vpngw::dataplane::userspace
