@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/check_config.h"
+#include "cli/diagnose_command.h"
 #include "cli/exit_codes.h"
 #include "cli/serve_command.h"
 #include "cli/status_command.h"
@@ -62,6 +63,14 @@ int main(int argc, char** argv) {
       ->required();
   status_cmd->add_flag("--json", status.json, "Print the status document as JSON");
 
+  cli::DiagnoseOptions diagnose;
+  CLI::App* diagnose_cmd =
+      app.add_subcommand("diagnose", "Explain what is wrong with a tunnel and how to fix it");
+  diagnose_cmd->add_option("tunnel", diagnose.tunnel, "The tunnel's name")->required();
+  diagnose_cmd->add_option("--state-dir", diagnose.state_dir, "The daemon's state directory")
+      ->required();
+  diagnose_cmd->add_flag("--json", diagnose.json, "Print the diagnosis as JSON");
+
   std::string check_path;
   config::LoadOptions check_load;
   CLI::App* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
@@ -84,6 +93,9 @@ int main(int argc, char** argv) {
   }
   if (status_cmd->parsed()) {
     return cli::runStatus(status, std::cout, std::cerr);
+  }
+  if (diagnose_cmd->parsed()) {
+    return cli::runDiagnose(diagnose, std::cout, std::cerr);
   }
   return cli::runCheckConfig(check_path, check_load, std::cout, std::cerr);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Rendering of the `vpngw status --json` contract:
 //   {"tunnels": [ {name, connection_status, health, last_error, diagnosis{code,text},
-//                  ike_sa{...} | null, child_sas[...], attempts, failures, last_error_at},
+//                  ike_sa{...} | null, child_sas[...], attempts, failures, rekeys,
+//                  dpd_failures, last_error_at},
 //                 ... ],
 //    "counters": {EngineCounters fields, RuntimeCounters fields,
 //                 "dataplane": {packets/bytes in and out, batching, drops by reason}}}

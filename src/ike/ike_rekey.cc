@@ -112,6 +112,7 @@ void Engine::Impl::handOver(IkeSa& from, IkeSa& to, TimePoint now) {
 }
 
 void Engine::Impl::sendIkeRekey(IkeSa& old, TimePoint now) {
+  logger_.info("ike", "tunnel " + old.tunnel + ": rekeying IKE SA");
   PendingIkeRekey r;
   r.spi = newIkeSpi();
   r.nonce = newNonce();

@@ -333,13 +333,15 @@ sw() {
 #   psk_remote=...) local_ts remote_ts (space-separated lists)
 #   per_pair=no|yes   yes: one child per (local, remote) subnet pair, named net1, net2, ...
 #   start_action=none|start|trap  aggressive=no  keyingtries=1  rekey_time= (IKE)
-#   mobike= (empty: strongSwan's default, yes)
+#   mobike= (empty: strongSwan's default, yes)  child_rekey_time= (CHILD SA rekey, e.g. 12s)
+#   dpd_delay= (strongSwan's own DPD, with dpd_action = restart on the children)
 swan_conf() {
   local name=$1
   shift
   local -A o=([side]=b [conn]=s2s [version]=2 [proposals]=aes128-sha1-modp1024
     [esp]=aes128-sha1-modp1024 [ah]="" [start_action]=none [aggressive]=no [keyingtries]=1
-    [per_pair]=no [mobike]="" [rekey_time]="" [psk]="$PSK_DEFAULT")
+    [per_pair]=no [mobike]="" [rekey_time]="" [child_rekey_time]="" [dpd_delay]=""
+    [psk]="$PSK_DEFAULT")
   local kv
   for kv in "$@"; do o[${kv%%=*}]=${kv#*=}; done
   if [ "${o[side]}" = a ]; then
@@ -352,6 +354,10 @@ swan_conf() {
   : "${o[local_id]:=${o[local_addrs]}}" "${o[remote_id]:=${o[remote_addrs]}}"
   local child_prop="esp_proposals = ${o[esp]}"
   [ -z "${o[ah]}" ] || child_prop="ah_proposals = ${o[ah]}"
+  [ -z "${o[child_rekey_time]}" ] || child_prop+="
+              rekey_time = ${o[child_rekey_time]}"
+  [ -z "${o[dpd_delay]}" ] || child_prop+="
+              dpd_action = restart"
   local lts rts children="" n=0 l r
   if [ "${o[per_pair]}" = yes ]; then
     for l in ${o[local_ts]}; do
@@ -378,6 +384,8 @@ swan_conf() {
   local rekey="" mobike=""
   [ -z "${o[rekey_time]}" ] || rekey="rekey_time = ${o[rekey_time]}"
   [ -z "${o[mobike]}" ] || mobike="mobike = ${o[mobike]}"
+  [ -z "${o[dpd_delay]}" ] || mobike+="
+    dpd_delay = ${o[dpd_delay]}"
   grep -v '^ *$' >"$WORK/$name/swanctl.conf" <<EOF
 connections {
   ${o[conn]} {
@@ -835,6 +843,15 @@ expect_failure() {
     pass "$name-diagnosis ($code: $(vg_field "$vn" "$t" '.diagnosis.text'))"
   else
     fail "$name-diagnosis" "expected $codes, got '$code' ($(vg_field "$vn" "$t" '.diagnosis.text'); last_error: $(vg_field "$vn" "$t" '.last_error'))"
+  fi
+  # `vpngw diagnose` names the same cause and says what to fix.
+  local dj
+  dj=$(vg "$vn" diagnose "$t" --state-dir "$WORK/$vn/state" --json 2>&1)
+  if [ "$(jq -r '.code' <<<"$dj" 2>/dev/null)" = "$code" ] &&
+    [ "$(jq '.fixes | length' <<<"$dj" 2>/dev/null)" -gt 0 ]; then
+    pass "$name-diagnose-command (fix: $(jq -r '.fixes[0]' <<<"$dj" | cut -c1-80)...)"
+  else
+    fail "$name-diagnose-command" "vpngw diagnose said: $dj"
   fi
   [ "$(vg_field "$vn" "$t" '.health')" = 0 ] && pass "$name-health-0" ||
     fail "$name-health-0" "health is $(vg_field "$vn" "$t" '.health') while $want"

@@ -34,6 +34,8 @@ std::string_view toString(Counter c) {
       return "nat_keepalives_sent";
     case Counter::kKeepalivesReceived:
       return "nat_keepalives_received";
+    case Counter::kPeerMoved:
+      return "nat_peer_moved";
     case Counter::kIkeForwarded:
       return "ike_forwarded";
     case Counter::kDroppedNoPolicy:

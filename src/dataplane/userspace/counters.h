@@ -35,6 +35,7 @@ enum class Counter : uint8_t {
   kMssClamped,       // TCP SYNs whose MSS option was lowered for the tunnel MTU
   kKeepalivesSent,   // NAT-T keepalives (RFC 3948 §2.3)
   kKeepalivesReceived,
+  kPeerMoved,     // authenticated ESP-in-UDP from a new address/port: the peer's NAT remapped
   kIkeForwarded,  // IKE datagrams read from port 4500 and handed to the control plane
   // Drops (the ESP/AH processing errors are counted separately, by esp::PacketError).
   kDroppedNoPolicy,          // from the TUN device, no CHILD SA's selectors match

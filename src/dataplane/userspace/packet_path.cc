@@ -98,11 +98,19 @@ bool accepted(CounterSet& c, esp::PacketError e) {
 
 // Common tail of ESP and AH inbound: the decrypted/verified inner packet of sa.
 void deliverInner(SaState& sa, PathContext& ctx, std::span<uint8_t> inner, uint8_t next_header,
-                  uint64_t seq, TcpCoalescer& tun) {
+                  uint64_t seq, TcpCoalescer& tun, const Endpoint* from = nullptr) {
   CounterSet& c = *ctx.counters;
   // RFC 4303 §3.4.3: the window moves only for packets whose ICV verified.
-  if (!accepted(c, sa.replayUpdate(seq))) {
+  bool newest = false;
+  if (!accepted(c, sa.replayUpdate(seq, &newest))) {
     return;
+  }
+  // A NAT in front of the peer gave it a new address or port (RFC 3948 §2.2, as Linux XFRM
+  // does with its mapping events): follow it, but only for an authenticated packet newer than
+  // any before, so a delayed or replayed packet from an old mapping cannot pull us back.
+  if (from != nullptr && newest && sa.udpEncap() && *from != sa.remote()) {
+    sa.setRemote(*from);
+    c.add(Counter::kPeerMoved);
   }
   if (next_header != esp::kNextHeaderIpv4) {
     c.add(Counter::kDroppedNotIpv4);  // IPv6 inner traffic: our selectors are IPv4 only
@@ -222,7 +230,7 @@ void processOutbound(const Tables& tables, PathContext& ctx, std::span<uint8_t> 
 }
 
 void processInboundEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t> packet,
-                       TcpCoalescer& tun) {
+                       TcpCoalescer& tun, const Endpoint* from) {
   CounterSet& c = *ctx.counters;
   auto h = esp::peekEspHeader(packet);
   if (!h) {
@@ -248,7 +256,7 @@ void processInboundEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t
     c.add(payload.error());
     return;
   }
-  deliverInner(*sa, ctx, payload->data, payload->next_header, *seq, tun);
+  deliverInner(*sa, ctx, payload->data, payload->next_header, *seq, tun, from);
 }
 
 void processInboundRawEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t> ipv4,
@@ -258,7 +266,8 @@ void processInboundRawEsp(const Tables& tables, PathContext& ctx, std::span<uint
     ctx.counters->add(esp::PacketError::kBadOuterHeader);
     return;
   }
-  processInboundEsp(tables, ctx, ipv4.subspan(ip->header_len, ip->total_len - ip->header_len), tun);
+  processInboundEsp(tables, ctx, ipv4.subspan(ip->header_len, ip->total_len - ip->header_len), tun,
+                    nullptr);
 }
 
 void processInboundAh(const Tables& tables, PathContext& ctx, std::span<uint8_t> ipv4,

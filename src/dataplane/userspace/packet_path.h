@@ -35,9 +35,10 @@ void processOutbound(const Tables& tables, PathContext& ctx, std::span<uint8_t> 
                      PacketOutput& out);
 
 // An ESP packet starting at the SPI (from UDP 4500 after classification, or from the raw
-// socket after the outer IPv4 header).
+// socket after the outer IPv4 header). from: the UDP source (nullptr for raw ESP); a UDP SA
+// follows a peer whose authenticated packets now come from elsewhere.
 void processInboundEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t> esp,
-                       TcpCoalescer& tun);
+                       TcpCoalescer& tun, const Endpoint* from = nullptr);
 
 // A whole IPv4 packet from the raw ESP socket (the kernel includes the IP header).
 void processInboundRawEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t> ipv4,

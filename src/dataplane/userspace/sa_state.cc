@@ -110,10 +110,18 @@ esp::PacketResult<uint64_t> SaState::replayCheck(uint32_t seq_low) {
   return seq;
 }
 
-esp::PacketError SaState::replayUpdate(uint64_t seq) {
+esp::PacketError SaState::replayUpdate(uint64_t seq, bool* newest) {
   std::lock_guard lock(replay_mu_);
   if (replay_) {
-    return replay_->update(seq);
+    const uint64_t before = replay_->highest();
+    esp::PacketError e = replay_->update(seq);
+    if (newest != nullptr) {
+      *newest = e == esp::PacketError::kNone && seq > before;
+    }
+    return e;
+  }
+  if (newest != nullptr) {
+    *newest = seq > top_seq_;
   }
   top_seq_ = std::max(top_seq_, seq);
   return esp::PacketError::kNone;

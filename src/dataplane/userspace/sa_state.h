@@ -81,7 +81,8 @@ class SaState {
 
   // Anti-replay (RFC 4303 §3.4.3): check before decrypting, update after the ICV verified.
   esp::PacketResult<uint64_t> replayCheck(uint32_t seq_low);
-  esp::PacketError replayUpdate(uint64_t seq);
+  // newest (when given) tells whether seq is above every number authenticated before.
+  esp::PacketError replayUpdate(uint64_t seq, bool* newest = nullptr);
 
   bool selectorsAllow(Ipv4 inner_src, Ipv4 inner_dst) const;
 

@@ -243,7 +243,7 @@ void Worker::onUdp(const Source& s) {
         std::span<uint8_t> d = data.subspan(off, std::min(segment, data.size() - off));
         switch (classifyNatt(d)) {
           case NattKind::Esp:
-            processInboundEsp(*tables_, ctx_, d, coalescer_);
+            processInboundEsp(*tables_, ctx_, d, coalescer_, &remote);
             break;
           case NattKind::Ike:
             if (ike_.push({s.local, remote, Bytes(d.begin(), d.end())})) {

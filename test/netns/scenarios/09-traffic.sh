@@ -50,6 +50,9 @@ traffic_checks() {
     expect_eq "$c-forged-esp-dropped" 20 "$((after - before))"
     ping_check "$c-ping-after-forgery" "$NS_HA" "$HOST_B" 3
   fi
+  local dj
+  dj=$(vg "$vn" diagnose t1 --state-dir "$WORK/$vn/state" --json 2>&1)
+  expect_eq "$c-diagnose-ok" ok "$(jq -r '.code' <<<"$dj" 2>/dev/null)"
   local pin pout
   pin=$(child_field "$vn" t1 packets_in)
   pout=$(child_field "$vn" t1 packets_out)

@@ -83,6 +83,38 @@ TEST(PacketPath, OutboundFollowsAPeerThatMoved) {
   EXPECT_EQ(get32(&a.out.sent[0].bytes[4]), 1u) << "the sequence numbers go on unchanged";
 }
 
+TEST(PacketPath, InboundFollowsANatRemapOnlyForNewerAuthenticatedPackets) {
+  auto [a_sa, b_sa] = test::childSaPair(test::aes128Sha1(), /*udp_encap=*/true);
+  Side a(a_sa);
+  Side b(b_sa);
+  for (int i = 0; i < 3; ++i) {
+    a.fromTun(test::udpPacket("10.1.0.2", "10.2.0.2", 100, static_cast<uint16_t>(i)));
+  }
+  ASSERT_EQ(a.out.sent.size(), 3u);
+  const Endpoint original = b.sa().remote();
+  const Endpoint moved{original.address, 31000};
+  // Packet 1 from the usual place, packet 3 from a new port: B follows.
+  b.fromNetworkVia(a.out.sent[0], original);
+  b.fromNetworkVia(a.out.sent[2], moved);
+  EXPECT_EQ(b.sa().remote(), moved);
+  EXPECT_EQ(b.counters.get(Counter::kPeerMoved), 1u);
+  // Packet 2 arrives late from the old mapping: accepted, but it is older, so B stays.
+  b.fromNetworkVia(a.out.sent[1], original);
+  EXPECT_EQ(b.tun.writes.size(), 3u);
+  EXPECT_EQ(b.sa().remote(), moved);
+  // A replay of packet 3 from yet another address is refused and moves nothing.
+  b.fromNetworkVia(a.out.sent[2], {Ipv4{0x0a0a0a0a}, 4500});
+  EXPECT_EQ(b.sa().remote(), moved);
+  EXPECT_EQ(b.counters.get(esp::PacketError::kReplayed), 1u);
+  // A forged packet (bad ICV) from elsewhere moves nothing either.
+  test::Sent forged = a.out.sent[2];
+  forged.bytes[4] = 0x7f;  // a far higher sequence number
+  forged.bytes.back() ^= 1;
+  b.fromNetworkVia(forged, {Ipv4{0x0a0a0a0b}, 4500});
+  EXPECT_EQ(b.sa().remote(), moved);
+  EXPECT_EQ(b.counters.get(Counter::kPeerMoved), 1u);
+}
+
 TEST(PacketPath, AhRoundTrip) {
   auto [a_sa, b_sa] = test::childSaPair(test::ahSha256(), /*udp_encap=*/false);
   Side a(a_sa);

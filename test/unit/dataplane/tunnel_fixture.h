@@ -158,6 +158,12 @@ class Side {
     }
     coalescer_.flush();
   }
+  // An ESP-in-UDP datagram as if it came from `from`.
+  void fromNetworkVia(const Sent& s, const Endpoint& from) {
+    std::vector<uint8_t> copy = s.bytes;
+    processInboundEsp(*tables, ctx, copy, coalescer_, &from);
+    coalescer_.flush();
+  }
   void fromNetworkBatch(const std::vector<Sent>& batch) {
     std::vector<std::vector<uint8_t>> copies;
     for (const Sent& s : batch) {

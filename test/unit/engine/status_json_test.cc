@@ -80,7 +80,7 @@ TEST(StatusJson, ConnectedTunnelHasEveryField) {
                    "established_at": "2026-11-22T03:10:05.000Z",
                    "bytes_in": 1200, "bytes_out": 3400, "packets_in": 12, "packets_out": 34,
                    "last_used": "2026-11-22T03:10:05.000Z"}],
-    "attempts": 1, "failures": 0, "last_error_at": null})");
+    "attempts": 1, "failures": 0, "rekeys": 0, "dpd_failures": 0, "last_error_at": null})");
   EXPECT_EQ(j, expected) << j.dump(2);
   // The contract's key order, so the document reads as documented.
   EXPECT_EQ(j.begin().key(), "name");
@@ -163,6 +163,8 @@ TEST(StatusJson, DocumentHasTunnelsAndCounters) {
   engine.dropped_malformed = 3;
   engine.dropped_integrity = 2;
   engine.negotiations_failed = 1;
+  engine.cookies_sent = 11;
+  engine.nat_mapping_changes = 2;
   RuntimeCounters runtime;
   runtime.nat_keepalives = 5;
   runtime.dropped_short = 4;
@@ -181,14 +183,34 @@ TEST(StatusJson, DocumentHasTunnelsAndCounters) {
   EXPECT_EQ(c["dropped_integrity"], 2);
   EXPECT_EQ(c["negotiations_failed"], 1);
   EXPECT_EQ(c["dropped_unknown_spi"], 0);
+  EXPECT_EQ(c["cookies_sent"], 11);
+  EXPECT_EQ(c["nat_mapping_changes"], 2);
   EXPECT_EQ(c["nat_keepalives"], 5);
   EXPECT_EQ(c["dropped_short"], 4);
   EXPECT_EQ(c["esp_dropped"], 9);
   // Every EngineCounters field is present.
-  for (const char* key :
-       {"received", "sent", "retransmits", "dropped_malformed", "dropped_unknown_spi",
-        "dropped_integrity", "dropped_unexpected", "dropped_version", "retransmitted_responses",
-        "ike_sas_established", "child_sas_established", "negotiations_failed"}) {
+  for (const char* key : {"received",
+                          "sent",
+                          "retransmits",
+                          "dropped_malformed",
+                          "dropped_unknown_spi",
+                          "dropped_integrity",
+                          "dropped_unexpected",
+                          "dropped_version",
+                          "retransmitted_responses",
+                          "ike_sas_established",
+                          "child_sas_established",
+                          "negotiations_failed",
+                          "dpd_checks",
+                          "dead_peers",
+                          "initial_contacts",
+                          "cookies_sent",
+                          "dropped_bad_cookie",
+                          "dropped_half_open_limit",
+                          "nat_mapping_changes",
+                          "fragments_sent",
+                          "fragments_received",
+                          "messages_reassembled"}) {
     EXPECT_TRUE(c.contains(key)) << key;
   }
 }
