@@ -122,8 +122,9 @@ ike::IpsecPolicy parseIpsecPolicy(Reader& r, const YAML::Node& tunnel,
   ike::IpsecPolicy policy;
   const std::string path = joinPath(tunnel_path, "ipsec");
   auto node = r.field(tunnel, tunnel_path, "ipsec", false);
-  if (!node ||
-      !r.checkMap(*node, path, {"protocol", "encryption", "authentication", "pfs", "lifetime"})) {
+  if (!node || !r.checkMap(*node, path,
+                           {"protocol", "encryption", "authentication", "pfs", "lifetime",
+                            "lifetime_kilobytes"})) {
     return policy;
   }
   const YAML::Node& m = *node;
@@ -165,6 +166,15 @@ ike::IpsecPolicy parseIpsecPolicy(Reader& r, const YAML::Node& tunnel,
   }
   if (auto l = readLifetime(r, m, path, opts)) {
     policy.lifetime = *l;
+  }
+  if (auto kb = r.integer(m, path, "lifetime_kilobytes", "a number of kilobytes")) {
+    // Below 1 MB an SA would rekey every few packets; 2^32 KB is IKEv1's attribute limit.
+    if (*kb != 0 && (*kb < 1024 || *kb > 4294967295ULL)) {
+      r.fail(joinPath(path, "lifetime_kilobytes"), std::to_string(*kb),
+             "is out of range: use 0 (unlimited) or 1024-4294967295 kilobytes");
+    } else {
+      policy.lifetime_kilobytes = *kb;
+    }
   }
   return policy;
 }

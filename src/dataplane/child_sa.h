@@ -43,7 +43,10 @@ struct ChildSa {
   std::vector<Subnet> routes;
   std::optional<Ipv4> route_source;
   bool route_mode = false;
-  uint32_t replay_window = 1024;     // packets; 0 disables the anti-replay check
+  uint32_t replay_window = 1024;  // packets; 0 disables the anti-replay check
+  // A rekeyed SA we answered: outbound traffic stays on the SA with the same selectors that it
+  // replaces until that one is removed (the peer deletes it once it has installed this one).
+  bool outbound_after_peer = false;
   std::chrono::seconds lifetime{0};  // informational; the control plane rekeys/expires
 };
 

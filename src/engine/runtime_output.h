@@ -26,6 +26,10 @@ class RuntimeOutput final : public ike::Output {
   void statusChanged(const ike::TunnelStatus& status) override;
   void childSaPeerMoved(const std::string& tunnel, uint32_t spi_in, const Endpoint& local,
                         const Endpoint& remote) override;
+  std::optional<uint64_t> childSaBytes(uint32_t spi_in) const override {
+    dataplane::SaCounters c = backend_.counters(spi_in);
+    return c.bytes_in + c.bytes_out;
+  }
   // ESP/AH the data plane received counts as a sign of life for dead peer detection.
   std::optional<TimePoint> lastInbound(uint32_t spi_in) const override {
     return backend_.lastInbound(spi_in);

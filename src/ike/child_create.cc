@@ -113,7 +113,8 @@ std::vector<v2::Payload> Engine::Impl::childRequestPayloads(const Tunnel& t, con
 }
 
 void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView ni, ByteView nr,
-                                ByteView shared_secret, bool we_initiated_child, TimePoint now) {
+                                ByteView shared_secret, bool we_initiated_child, TimePoint now,
+                                bool replaces_existing) {
   auto sizes = childKeySizes(child.suite);
   if (!sizes) {
     logger_.error("ike", "tunnel " + t.cfg.name + ": unsupported CHILD SA algorithms");
@@ -160,6 +161,10 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   spec.route_mode = t.cfg.route_mode == RouteMode::Route;
   spec.replay_window = t.cfg.replay_window;
   spec.lifetime = t.cfg.ipsec.lifetime;
+  // A rekey we answer: the peer installs this SA's inbound half only when it reads our answer,
+  // so we keep sending on the SA it replaces until the peer deletes that one (as strongSwan
+  // does); otherwise our first packets on the new SA could arrive before the peer knows it.
+  spec.outbound_after_peer = replaces_existing && !we_initiated_child;
   output_.installChildSa(spec);
   child.established_at = now;
   child_owner_[child.spi_in] = sa.key;
@@ -171,6 +176,9 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
   auto jitter = Duration(random_.below(static_cast<uint32_t>(life.count() / 20) + 1));
   schedule({now + life * 9 / 10 - jitter, TimerKind::ChildRekey, sa.key, {}, child.spi_in});
   schedule({now + life, TimerKind::ChildExpire, sa.key, {}, child.spi_in});
+  if (t.cfg.ipsec.lifetime_kilobytes != 0) {
+    schedule({now + kVolumeCheckInterval, TimerKind::ChildVolume, sa.key, {}, child.spi_in});
+  }
   char spi[9];
   std::snprintf(spi, sizeof spi, "%08x", child.spi_in);
   logger_.info("ike", "tunnel " + t.cfg.name + ": CHILD SA " + child.suite.name() + " spi_in " +
@@ -182,7 +190,7 @@ void Engine::Impl::installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteVi
 bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<v2::Payload>& inner,
                                       bool in_ike_auth, ByteView ni, ByteView nr,
                                       ByteView shared_secret, std::vector<v2::Payload>& reply,
-                                      TimePoint now) {
+                                      TimePoint now, bool replaces_existing) {
   const auto* sa_pl = v2::find<v2::SaPayload>(inner, wire::payload::kSa);
   const auto* tsi = v2::find<v2::TsPayload>(inner, wire::payload::kTsi);
   const auto* tsr = v2::find<v2::TsPayload>(inner, wire::payload::kTsr);
@@ -248,7 +256,7 @@ bool Engine::Impl::acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<v2
        v2::SaPayload{{toProposal(chosen.suite, child.spi_in, pfs, chosen.proposal_number)}}});
   reply.push_back({wire::payload::kTsi, false, v2::TsPayload{toSelectors(remote)}});
   reply.push_back({wire::payload::kTsr, false, v2::TsPayload{toSelectors(local)}});
-  installChild(sa, t, std::move(child), ni, nr, shared_secret, false, now);
+  installChild(sa, t, std::move(child), ni, nr, shared_secret, false, now, replaces_existing);
   return true;
 }
 
@@ -445,6 +453,28 @@ void Engine::Impl::childRekeyDue(IkeSa& sa, uint32_t spi_in, TimePoint now) {
   pump(sa, now);
 }
 
+void Engine::Impl::childVolumeCheck(IkeSa& sa, uint32_t spi_in, TimePoint now) {
+  ChildSaState* c = findChild(sa, spi_in);
+  const Tunnel* t = findTunnel(sa.tunnel);
+  if (c == nullptr || t == nullptr || t->cfg.ipsec.lifetime_kilobytes == 0) {
+    return;
+  }
+  const uint64_t limit = t->cfg.ipsec.lifetime_kilobytes * 1024;
+  const uint64_t bytes = output_.childSaBytes(spi_in).value_or(0);
+  if (bytes >= limit) {
+    childExpired(sa, spi_in, now);  // the hard limit: these keys have carried enough
+    return;
+  }
+  if (bytes >= limit / 10 * 9 && c->state == ChildState::Installed && !c->volume_rekey_queued) {
+    logger_.info("ike", "tunnel " + sa.tunnel + ": CHILD SA reached 90% of its " +
+                            std::to_string(t->cfg.ipsec.lifetime_kilobytes) +
+                            " KB lifetime; rekeying");
+    c->volume_rekey_queued = true;
+    childRekeyDue(sa, spi_in, now);
+  }
+  schedule({now + kVolumeCheckInterval, TimerKind::ChildVolume, sa.key, {}, spi_in});
+}
+
 void Engine::Impl::childExpired(IkeSa& sa, uint32_t spi_in, TimePoint now) {
   if (findChild(sa, spi_in) == nullptr) {
     return;
@@ -617,7 +647,8 @@ void Engine::Impl::respondCreateChild(IkeSa& sa, const v2::Message& m,
   }
   std::vector<v2::Payload> reply;
   size_t before = sa.children.size();
-  bool ok = acceptChildRequest(sa, *t, inner, false, ni->data, nr, shared, reply, now);
+  bool ok =
+      acceptChildRequest(sa, *t, inner, false, ni->data, nr, shared, reply, now, rekeyed_spi != 0);
   if (ok && rekeyed_spi != 0 && sa.children.size() > before) {
     ++t->rekeys;
     uint32_t fresh = sa.children.back().spi_in;

@@ -74,6 +74,9 @@ struct IpsecPolicy {
   std::optional<Hash> authentication = Hash::Sha1;            // nullopt with an AEAD cipher
   std::optional<uint16_t> pfs_group = 2;                      // nullopt = disable
   std::chrono::seconds lifetime{86400};
+  // Traffic-volume lifetime of each CHILD SA in kilobytes (1024 bytes) in + out; 0 = unlimited
+  // (the spec's recommendation). The SA is rekeyed at 90% of it and dropped at 100%.
+  uint64_t lifetime_kilobytes = 0;
 };
 
 // Dead peer detection (RFC 7296 §2.4 liveness checks; RFC 3706 for IKEv1). Defaults are the

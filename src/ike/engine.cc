@@ -543,6 +543,7 @@ void Engine::Impl::handleTimers(TimePoint now) {
         break;
       }
       case TimerKind::ChildRekey:
+      case TimerKind::ChildVolume:
       case TimerKind::ChildExpire: {
         // The CHILD SA may have moved to a rekeyed IKE SA since the timer was set.
         auto owner = child_owner_.find(e.spi);
@@ -550,6 +551,8 @@ void Engine::Impl::handleTimers(TimePoint now) {
         if (sa != nullptr && sa->state == IkeState::Established) {
           if (e.kind == TimerKind::ChildRekey) {
             childRekeyDue(*sa, e.spi, now);
+          } else if (e.kind == TimerKind::ChildVolume) {
+            childVolumeCheck(*sa, e.spi, now);
           } else {
             childExpired(*sa, e.spi, now);
           }

@@ -44,6 +44,12 @@ class Output {
     (void)local;
     (void)remote;
   }
+  // Bytes (in + out) the data plane has carried on the CHILD SA whose inbound SPI is spi_in;
+  // nullopt when it does not know (then a traffic-volume lifetime cannot be enforced).
+  virtual std::optional<uint64_t> childSaBytes(uint32_t spi_in) const {
+    (void)spi_in;
+    return std::nullopt;
+  }
   // When the data plane last received a valid packet on the CHILD SA whose inbound SPI is
   // spi_in (nullopt: never, or unknown). Dead peer detection counts ESP as a sign of life.
   virtual std::optional<TimePoint> lastInbound(uint32_t spi_in) const {

@@ -77,6 +77,7 @@ struct ChildSaState {
   std::vector<Ipv4Range> remote_ts;
   TimePoint established_at{};
   ChildState state = ChildState::Installed;
+  bool volume_rekey_queued = false;  // the traffic-volume soft limit has asked for a rekey
   // A rekey collision (RFC 7296 §2.8.1): the peer rekeyed this SA while our rekey of it was
   // in flight. Its exchange's nonces and the SA it created decide which new SA survives.
   Bytes collision_ni;
@@ -208,15 +209,19 @@ enum class TimerKind {
   Dpd,
   ChildRekey,
   ChildExpire,
+  ChildVolume,  // a CHILD SA with a traffic-volume lifetime: compare its bytes with the limit
   IkeRekey,
   IkeExpire,
 };
+// How often the bytes of a CHILD SA with a traffic-volume lifetime are compared with it.
+inline constexpr Duration kVolumeCheckInterval{1000};
+
 struct TimerEntry {
   TimePoint at;
   TimerKind kind;
   uint64_t sa_key = 0;
   std::string tunnel;
-  uint32_t spi = 0;  // ChildRekey/ChildExpire: our inbound SPI of the CHILD SA
+  uint32_t spi = 0;  // ChildRekey/ChildExpire/ChildVolume: our inbound SPI of the CHILD SA
   bool operator>(const TimerEntry& o) const { return at > o.at; }
 };
 
@@ -355,6 +360,7 @@ class Engine::Impl {
   ChildSaState* findChild(IkeSa& sa, uint32_t spi_in);
   void childRekeyDue(IkeSa& sa, uint32_t spi_in, TimePoint now);
   void childExpired(IkeSa& sa, uint32_t spi_in, TimePoint now);
+  void childVolumeCheck(IkeSa& sa, uint32_t spi_in, TimePoint now);
   // Removes one CHILD SA (and its data-plane state).
   void removeChild(IkeSa& sa, uint32_t spi_in);
   // After our rekey of `old` produced `fresh`: settle which SA goes (RFC 7296 §2.8.1).
@@ -370,7 +376,8 @@ class Engine::Impl {
   // appends the error notify and records the failure.
   bool acceptChildRequest(IkeSa& sa, Tunnel& t, const std::vector<wire::v2::Payload>& inner,
                           bool in_ike_auth, ByteView ni, ByteView nr, ByteView shared_secret,
-                          std::vector<wire::v2::Payload>& reply, TimePoint now);
+                          std::vector<wire::v2::Payload>& reply, TimePoint now,
+                          bool replaces_existing = false);
   // Initiator side: checks the answer to our CHILD SA request and installs the SA.
   bool completeChild(IkeSa& sa, Tunnel& t, const PendingChild& child,
                      const std::vector<wire::v2::Payload>& inner, bool in_ike_auth, ByteView ni,
@@ -378,7 +385,8 @@ class Engine::Impl {
   std::vector<wire::v2::Payload> childRequestPayloads(const Tunnel& t, const PendingChild& c,
                                                       bool in_ike_auth) const;
   void installChild(IkeSa& sa, Tunnel& t, ChildSaState child, ByteView keymat_seed_ni, ByteView nr,
-                    ByteView shared_secret, bool we_initiated_child, TimePoint now);
+                    ByteView shared_secret, bool we_initiated_child, TimePoint now,
+                    bool replaces_existing = false);
 
   // ike_rekey.cc
   void sendIkeRekey(IkeSa& old, TimePoint now);

@@ -35,6 +35,11 @@ class RecordingOutput final : public Output {
                         const Endpoint& remote) override {
     moved.emplace_back(spi_in, remote);
   }
+  std::optional<uint64_t> childSaBytes(uint32_t spi_in) const override {
+    auto it = bytes.find(spi_in);
+    return it == bytes.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+  }
+  std::map<uint32_t, uint64_t> bytes;  // traffic per CHILD SA (inbound SPI), set by tests
   std::vector<std::pair<uint32_t, Endpoint>> moved;
   // Pretend ESP arrived on every installed CHILD SA at `t`.
   void espArrived(TimePoint t) {

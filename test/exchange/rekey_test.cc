@@ -92,5 +92,79 @@ TEST(ChildRekey, SimultaneousRekeysSettleOnOnePair) {
   EXPECT_EQ(x.a.tunnel().status, ConnectionStatus::Connected);
 }
 
+// The side that answers a CHILD SA rekey keeps sending on the old SA until the initiator,
+// which installs the new SA only when it reads the answer, deletes the old one.
+TEST(ChildRekey, AnsweringSideDefersOutboundToTheNewSa) {
+  Exchange x;
+  TunnelSpec a = shortLived();
+  TunnelSpec b = mirror(a);
+  b.ipsec.lifetime = std::chrono::seconds(86400);  // only A rekeys
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  ASSERT_EQ(x.b.out.installed.size(), 1u);
+  EXPECT_FALSE(x.b.out.installed.begin()->second.outbound_after_peer) << "a new SA, no rekey";
+  const auto first_b = spis(x.b);
+  x.advance(95s);
+  ASSERT_EQ(x.b.out.installed.size(), 1u) << "the old SA was deleted";
+  const auto& [spi_b, sa_b] = *x.b.out.installed.begin();
+  EXPECT_EQ(first_b.count(spi_b), 0u);
+  EXPECT_TRUE(sa_b.outbound_after_peer) << "B answered the rekey";
+  ASSERT_EQ(x.a.out.installed.size(), 1u);
+  EXPECT_FALSE(x.a.out.installed.begin()->second.outbound_after_peer) << "A initiated it";
+}
+
+// A traffic-volume lifetime: the CHILD SA is rekeyed once 90% of it has been carried (long
+// before its time lifetime), and an SA that reaches 100% without a rekey is dropped.
+TEST(ChildRekey, VolumeLifetimeTriggersRekeyAtNinetyPercent) {
+  Exchange x;
+  TunnelSpec a;
+  a.ipsec.lifetime_kilobytes = 1024;  // 1 MiB
+  a.dpd.enabled = false;
+  TunnelSpec b = mirror(a);
+  b.ipsec.lifetime_kilobytes = 0;  // only A counts volume
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  auto first = spis(x.a);
+  ASSERT_EQ(first.size(), 1u);
+  const uint32_t spi = *first.begin();
+  x.a.out.bytes[spi] = 900 * 1024;  // 88%: below the soft limit
+  x.advance(3s);
+  EXPECT_EQ(spis(x.a), first) << "no rekey below 90%";
+  x.a.out.bytes[spi] = 950 * 1024;  // 93%
+  x.advance(3s);
+  auto after = spis(x.a);
+  ASSERT_EQ(after.size(), 1u) << "the old SA is deleted after the rekey";
+  EXPECT_NE(*after.begin(), spi);
+  EXPECT_TRUE(pairsMatch(x.a, x.b));
+  EXPECT_TRUE(pairsMatch(x.b, x.a));
+  EXPECT_EQ(x.a.engine.status()[0].rekeys, 1u);
+  // The new SA starts from zero bytes: no further rekey.
+  x.advance(5s);
+  EXPECT_EQ(spis(x.a), after);
+}
+
+TEST(ChildRekey, VolumeLifetimeHardLimitDropsTheSa) {
+  Exchange x;
+  TunnelSpec a;
+  a.ipsec.lifetime_kilobytes = 1024;
+  a.dpd.enabled = false;
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  auto first = spis(x.a);
+  ASSERT_EQ(first.size(), 1u);
+  const uint32_t spi = *first.begin();
+  // The SA crosses the hard limit between two checks (no soft-limit rekey happened).
+  x.a.out.bytes[spi] = 1024 * 1024;
+  x.advance(2s);
+  EXPECT_EQ(x.a.out.installed.count(spi), 0u) << "the SA whose keys carried the limit is gone";
+  for (const auto& [peer_spi, peer_sa] : x.b.out.installed) {
+    EXPECT_NE(peer_sa.out.spi, spi) << "the peer deleted its half too";
+  }
+}
+
 }  // namespace
 }  // namespace vpngw::ike::testing

@@ -55,6 +55,7 @@ Result<std::unique_ptr<SaState>> SaState::create(const ChildSa& sa, size_t worke
   s->routes_ = sa.routes;
   s->route_source_ = sa.route_source;
   s->route_mode_ = sa.route_mode;
+  s->outbound_after_peer_ = sa.outbound_after_peer;
   if (window != 0) {
     s->replay_.emplace(sa.esn, window);
   }

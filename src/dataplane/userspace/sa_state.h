@@ -71,6 +71,8 @@ class SaState {
   const std::vector<Subnet>& routes() const { return routes_; }
   const std::optional<Ipv4>& routeSource() const { return route_source_; }
   bool routeMode() const { return route_mode_; }
+  // Ranks below every other SA with the same selectors in the SPD (ChildSa::outbound_after_peer).
+  bool outboundAfterPeer() const { return outbound_after_peer_; }
 
   // The transforms of one worker (only that worker may use them).
   Transforms& transforms(size_t worker) { return *transforms_[worker]; }
@@ -125,6 +127,7 @@ class SaState {
   std::vector<Subnet> routes_;
   std::optional<Ipv4> route_source_;
   bool route_mode_ = false;
+  bool outbound_after_peer_ = false;
   std::vector<std::unique_ptr<Transforms>> transforms_;
 
   alignas(64) std::atomic<uint64_t> next_seq_{1};

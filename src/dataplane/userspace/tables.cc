@@ -5,20 +5,30 @@ namespace vpngw::dataplane::userspace {
 Tables::Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas,
                std::vector<NattSocket> natt)
     : version_(version), sas_(std::move(sas)), natt_(std::move(natt)) {
-  for (size_t i = 0; i < sas_.size(); ++i) {
-    SaState& sa = *sas_[i];
-    by_spi_[sa.spiIn()] = &sa;
-    // Route mode: the selectors are 0.0.0.0/0 and the tunnel's routes say what enters it.
-    std::vector<Ipv4Range> dst;
-    if (sa.routeMode()) {
-      for (const Subnet& s : sa.routes()) {
-        dst.push_back(Ipv4Range::of(s));
+  // Later additions win equal SPD matches, so the SAs that wait for the peer go in first:
+  // a newer SA serves outbound traffic at once, a deferred one only when it is alone.
+  for (bool deferred : {true, false}) {
+    for (size_t i = 0; i < sas_.size(); ++i) {
+      if (sas_[i]->outboundAfterPeer() == deferred) {
+        addPolicy(i);
       }
-    } else {
-      dst = sa.remoteTs();
     }
-    spd_.add(static_cast<uint32_t>(i), dst, sa.localTs());
   }
+}
+
+void Tables::addPolicy(size_t i) {
+  SaState& sa = *sas_[i];
+  by_spi_[sa.spiIn()] = &sa;
+  // Route mode: the selectors are 0.0.0.0/0 and the tunnel's routes say what enters it.
+  std::vector<Ipv4Range> dst;
+  if (sa.routeMode()) {
+    for (const Subnet& s : sa.routes()) {
+      dst.push_back(Ipv4Range::of(s));
+    }
+  } else {
+    dst = sa.remoteTs();
+  }
+  spd_.add(static_cast<uint32_t>(i), dst, sa.localTs());
 }
 
 int Tables::nattFd(Ipv4 local) const {

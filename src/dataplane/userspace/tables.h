@@ -42,6 +42,8 @@ class Tables {
   int nattFd(Ipv4 local) const;
 
  private:
+  void addPolicy(size_t i);
+
   uint64_t version_;
   std::vector<std::shared_ptr<SaState>> sas_;
   std::vector<NattSocket> natt_;

@@ -13,9 +13,10 @@ namespace vpngw::dataplane::userspace {
 namespace {
 
 std::shared_ptr<SaState> makeSa(uint32_t spi_in, std::string_view remote_subnet,
-                                bool route_mode = false) {
+                                bool route_mode = false, bool outbound_after_peer = false) {
   auto [a, b] = test::childSaPair(test::aes128Gcm(), false);
   a.in.spi = spi_in;
+  a.outbound_after_peer = outbound_after_peer;
   a.remote_ts = test::ranges({remote_subnet});
   a.routes = {*Subnet::parse(remote_subnet)};
   if (route_mode) {
@@ -50,6 +51,21 @@ TEST(Tables, RekeyedSaTakesOverOutboundTraffic) {
   Tables t(1, {old_sa, new_sa}, {});
   EXPECT_EQ(t.outbound(ip("10.1.0.5"), ip("10.2.0.5")), new_sa.get());
   EXPECT_EQ(t.inbound(0x100), old_sa.get()) << "the old SA still receives until removed";
+}
+
+TEST(Tables, AnsweredRekeyWaitsUntilTheOldSaIsGone) {
+  auto old_sa = makeSa(0x100, "10.2.0.0/24");
+  auto answered = makeSa(0x101, "10.2.0.0/24", false, /*outbound_after_peer=*/true);
+  Tables both(1, {old_sa, answered}, {});
+  EXPECT_EQ(both.outbound(ip("10.1.0.5"), ip("10.2.0.5")), old_sa.get())
+      << "the peer may not have installed the new SA yet";
+  EXPECT_EQ(both.inbound(0x101), answered.get()) << "but it receives on it already";
+  Tables after_delete(2, {answered}, {});
+  EXPECT_EQ(after_delete.outbound(ip("10.1.0.5"), ip("10.2.0.5")), answered.get());
+  // An SA installed later without the flag (our own rekey) wins over both.
+  auto ours = makeSa(0x102, "10.2.0.0/24");
+  Tables three(3, {old_sa, answered, ours}, {});
+  EXPECT_EQ(three.outbound(ip("10.1.0.5"), ip("10.2.0.5")), ours.get());
 }
 
 TEST(Tables, RouteModeSaIsFoundByItsRoutes) {
