@@ -63,7 +63,7 @@ tcp_transfer() {
 # capture_start NAME NS IFACE: tcpdump (at most 200000 packets, 64-byte snap) into $WORK/NAME.pcap.
 capture_start() {
   local name=$1 ns=$2 ifc=$3 i
-  ip netns exec "$ns" timeout 300 tcpdump -i "$ifc" -n -s 96 -c 200000 -U -w "$WORK/$name.pcap" \
+  ip netns exec "$ns" timeout 300 tcpdump -i "$ifc" -n -s 96 -c 200000 -U --immediate-mode -w "$WORK/$name.pcap" \
     >"$WORK/$name.tcpdump.log" 2>&1 &
   PIDS[cap-$name]=$!
   for ((i = 0; i < 50; i++)); do
