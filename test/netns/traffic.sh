@@ -105,14 +105,17 @@ child_field() {
   vg_field "$1" "$2" ".child_sas[0].$3"
 }
 
-# inject_esp NS DST SPI COUNT [udp]: COUNT forged ESP packets with SPI (hex), sequence numbers
-# far ahead of the window and a random body, as raw IP protocol 50, or in UDP to port 4500 from
-# an ephemeral port. The receiver must drop each one at the integrity check.
+# inject_esp NS DST SPI COUNT [raw|udp] [BODY]: COUNT forged ESP packets with SPI (hex),
+# sequence numbers far ahead of the window and BODY random bytes after them (default 92: a
+# 16-byte IV, 64 bytes of ciphertext and a 12-byte ICV; give IV + n*16 + ICV for other CBC
+# integrity algorithms), as raw IP protocol 50, or in UDP to port 4500 from an ephemeral port.
+# Well-formed, so the receiver must drop each one at the integrity check.
 inject_esp() {
-  local ns=$1 dst=$2 spi=$3 count=$4 mode=${5:-raw}
-  ip netns exec "$ns" timeout 10 python3 - "$dst" "$spi" "$count" "$mode" <<'EOF'
+  local ns=$1 dst=$2 spi=$3 count=$4 mode=${5:-raw} body=${6:-92}
+  ip netns exec "$ns" timeout 10 python3 - "$dst" "$spi" "$count" "$mode" "$body" <<'EOF'
 import os, socket, struct, sys
 dst, spi, count, mode = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3]), sys.argv[4]
+body = int(sys.argv[5])
 if mode == "udp":
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     target = (dst, 4500)
@@ -120,7 +123,7 @@ else:
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
     target = (dst, 0)
 for i in range(count):
-    body = struct.pack("!II", spi, 0x10000000 + i) + os.urandom(16 + 64 + 12)
-    s.sendto(body, target)
+    packet = struct.pack("!II", spi, 0x10000000 + i) + os.urandom(body)
+    s.sendto(packet, target)
 EOF
 }
