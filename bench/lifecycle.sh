@@ -24,7 +24,7 @@ charon_start gB "$NS_GB"
 swan_conf gB side=b rekey_time=25s
 swan_load gB
 vpngw_conf A side=a esp_lifetime=20
-vpngw_start A "$NS_GA" --min-lifetime 10 --log-level info
+vpngw_start A "$NS_GA" --min-lifetime 10
 vg_wait_status A t1 connected 20 >/dev/null || die "tunnel did not come up"
 wait_for 10 ip netns exec "$NS_HA" ping -c 1 -W 1 -q "$HOST_B" >/dev/null 2>&1 || die "no traffic"
 rekeys0=$(vg_field A t1 .rekeys)
@@ -51,7 +51,7 @@ swan_reset gB
 
 # --- dead peer --------------------------------------------------------------------------------
 vpngw_conf D side=a
-vpngw_start D "$NS_GA" --log-level info
+vpngw_start D "$NS_GA"
 vg_wait_status D t1 connected 20 >/dev/null || die "tunnel did not come up"
 echo "dead peer (dpd delay 8 s, timeout 13 s, action restart), $ROUNDS rounds:"
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -81,8 +81,8 @@ row_vv() {
   vpngw_conf "A$n" side=a initiator=true $(esp_args "$cipher")
   # shellcheck disable=SC2046
   vpngw_conf "B$n" side=b initiator=false $(esp_args "$cipher")
-  vpngw_start "B$n" "$NS_GB" --log-level info "${VARGS_EXTRA[@]}"
-  vpngw_start "A$n" "$NS_GA" --log-level info "${VARGS_EXTRA[@]}"
+  vpngw_start "B$n" "$NS_GB" "${VARGS_EXTRA[@]}"
+  vpngw_start "A$n" "$NS_GA" "${VARGS_EXTRA[@]}"
   if vg_wait_status "A$n" t1 connected 20 >/dev/null && tunnel_ready; then
     for par in $STREAMS; do series vv "$cipher" "$par" "${PIDS[A$n]}" "${PIDS[B$n]}"; done
   else
@@ -99,7 +99,7 @@ row_vs() {
   swan_load "gB$n"
   # shellcheck disable=SC2046
   vpngw_conf "A$n" side=a initiator=true $(esp_args "$cipher")
-  vpngw_start "A$n" "$NS_GA" --log-level info "${VARGS_EXTRA[@]}"
+  vpngw_start "A$n" "$NS_GA" "${VARGS_EXTRA[@]}"
   if vg_wait_status "A$n" t1 connected 20 >/dev/null && tunnel_ready; then
     for par in $STREAMS; do series vs "$cipher" "$par" "${PIDS[A$n]}" "${PIDS[gB$n]}"; done
   else
