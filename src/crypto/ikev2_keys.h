@@ -31,7 +31,7 @@ SecureBytes rekeyedSkeyseed(const Prf& old_prf, ByteView old_sk_d, ByteView shar
 
 // CHILD SA keying material (RFC 7296 §2.17): KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr).
 // Pass an empty shared_secret without PFS.
-Result<SecureBytes> childKeymat(const Prf& prf, ByteView sk_d, ByteView shared_secret,
-                                ByteView ni, ByteView nr, size_t length);
+Result<SecureBytes> childKeymat(const Prf& prf, ByteView sk_d, ByteView shared_secret, ByteView ni,
+                                ByteView nr, size_t length);
 
 }  // namespace vpngw::crypto

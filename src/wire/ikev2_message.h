@@ -93,7 +93,7 @@ struct NotifyPayload {
 
 struct DeletePayload {
   ProtocolId protocol = ProtocolId::None;
-  uint8_t spi_size = 0;     // 0 for IKE, 4 for ESP/AH
+  uint8_t spi_size = 0;       // 0 for IKE, 4 for ESP/AH
   std::vector<Bytes> spis{};  // each spi_size bytes
   bool operator==(const DeletePayload&) const = default;
 };
@@ -143,10 +143,9 @@ struct RawPayload {
   bool operator==(const RawPayload&) const = default;
 };
 
-using PayloadBody =
-    std::variant<SaPayload, KePayload, IdPayload, AuthPayload, NoncePayload, NotifyPayload,
-                 DeletePayload, VendorIdPayload, TsPayload, EncryptedPayload,
-                 EncryptedFragmentPayload, RawPayload>;
+using PayloadBody = std::variant<SaPayload, KePayload, IdPayload, AuthPayload, NoncePayload,
+                                 NotifyPayload, DeletePayload, VendorIdPayload, TsPayload,
+                                 EncryptedPayload, EncryptedFragmentPayload, RawPayload>;
 
 struct Payload {
   uint8_t type = 0;       // payload::kSa ...

@@ -158,7 +158,7 @@ constexpr uint16_t kEspTfcPaddingNotSupported = 16394;
 constexpr uint16_t kNonFirstFragmentsAlso = 16395;
 constexpr uint16_t kMobikeSupported = 16396;
 constexpr uint16_t kIkev2FragmentationSupported = 16430;  // RFC 7383
-constexpr uint16_t kSignatureHashAlgorithms = 16431;       // RFC 7427
+constexpr uint16_t kSignatureHashAlgorithms = 16431;      // RFC 7427
 }  // namespace notify
 
 std::string_view notifyName(uint16_t type);

@@ -1,7 +1,8 @@
-#include "base/byte_io.h"
 #include "base/bytes.h"
 
 #include <gtest/gtest.h>
+
+#include "base/byte_io.h"
 
 namespace vpngw {
 namespace {
