@@ -136,6 +136,28 @@ void deliverInner(SaState& sa, PathContext& ctx, std::span<uint8_t> inner, uint8
   tun.add(inner);
 }
 
+// The SA an inbound ESP or AH packet names, with its full sequence number once the replay
+// window lets it through; nullptr after counting why not.
+SaState* inboundSa(const Tables& tables, CounterSet& c, uint32_t spi, uint32_t seq_low,
+                   IpsecProtocol protocol, uint64_t& seq) {
+  SaState* sa = tables.inbound(spi);
+  if (sa == nullptr) {
+    c.add(Counter::kDroppedUnknownSpi);
+    return nullptr;
+  }
+  if (sa->protocol() != protocol) {
+    c.add(Counter::kDroppedProtocolMismatch);
+    return nullptr;
+  }
+  auto checked = sa->replayCheck(seq_low);
+  if (!checked) {
+    c.add(checked.error());
+    return nullptr;
+  }
+  seq = *checked;
+  return sa;
+}
+
 }  // namespace
 
 void processOutbound(const Tables& tables, PathContext& ctx, std::span<uint8_t> read,
@@ -237,26 +259,17 @@ void processInboundEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t
     c.add(h.error());
     return;
   }
-  SaState* sa = tables.inbound(h->spi);
+  uint64_t seq = 0;
+  SaState* sa = inboundSa(tables, c, h->spi, h->seq, IpsecProtocol::Esp, seq);
   if (sa == nullptr) {
-    c.add(Counter::kDroppedUnknownSpi);
     return;
   }
-  if (sa->protocol() != IpsecProtocol::Esp) {
-    c.add(Counter::kDroppedProtocolMismatch);
-    return;
-  }
-  auto seq = sa->replayCheck(h->seq);
-  if (!seq) {
-    c.add(seq.error());
-    return;
-  }
-  auto payload = sa->transforms(ctx.worker).esp_in->decapsulate(*seq, packet);
+  auto payload = sa->transforms(ctx.worker).esp_in->decapsulate(seq, packet);
   if (!payload) {
     c.add(payload.error());
     return;
   }
-  deliverInner(*sa, ctx, payload->data, payload->next_header, *seq, tun, from);
+  deliverInner(*sa, ctx, payload->data, payload->next_header, seq, tun, from);
 }
 
 void processInboundRawEsp(const Tables& tables, PathContext& ctx, std::span<uint8_t> ipv4,
@@ -278,26 +291,17 @@ void processInboundAh(const Tables& tables, PathContext& ctx, std::span<uint8_t>
     c.add(h.error());
     return;
   }
-  SaState* sa = tables.inbound(h->spi);
+  uint64_t seq = 0;
+  SaState* sa = inboundSa(tables, c, h->spi, h->seq, IpsecProtocol::Ah, seq);
   if (sa == nullptr) {
-    c.add(Counter::kDroppedUnknownSpi);
     return;
   }
-  if (sa->protocol() != IpsecProtocol::Ah) {
-    c.add(Counter::kDroppedProtocolMismatch);
-    return;
-  }
-  auto seq = sa->replayCheck(h->seq);
-  if (!seq) {
-    c.add(seq.error());
-    return;
-  }
-  auto payload = sa->transforms(ctx.worker).ah_in->decapsulate(*seq, ipv4);
+  auto payload = sa->transforms(ctx.worker).ah_in->decapsulate(seq, ipv4);
   if (!payload) {
     c.add(payload.error());
     return;
   }
-  deliverInner(*sa, ctx, payload->data, payload->next_header, *seq, tun);
+  deliverInner(*sa, ctx, payload->data, payload->next_header, seq, tun);
 }
 
 NattKind classifyNatt(std::span<const uint8_t> d) {
