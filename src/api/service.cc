@@ -389,6 +389,7 @@ void ApiService::publish(const std::string& tenant_id, const Resource& r, std::s
 void ApiService::applyToEngine() {
   ike::Config config;
   std::map<std::string, std::string> fingerprints;
+  std::map<std::string, std::string> names;
   {
     std::shared_lock lock(state_mu_);
     for (const auto& [tid, t] : tenants_) {
@@ -417,6 +418,8 @@ void ApiService::applyToEngine() {
           if (auto it = parsed_.tunnels.find(r->id); it != parsed_.tunnels.end()) {
             config.tunnels.push_back(it->second);
             fingerprints[r->id] = tunnelFingerprint(*r, t.resources);
+            names[r->id] =
+                t.tenant.name == kDefaultTenant ? r->name : t.tenant.name + "/" + r->name;
           }
         }
       }
@@ -437,6 +440,7 @@ void ApiService::applyToEngine() {
     }
   }
   applied_ = std::move(fingerprints);
+  change.names = std::move(names);
   hooks_.apply(config, change);
 }
 
@@ -514,9 +518,8 @@ ApiService::Executed ApiService::execute(const std::string& tenant_id, Plan plan
     publish(tenant_id, c.resource, c.resource.status);
   }
 
-  if (plan.engine_relevant) {
-    applyToEngine();
-  }
+  // A rename reaches the engine too (status shows the new name); it reconnects nothing.
+  applyToEngine();
 
   // Phase 2: the engine has it: created ones run, deleted ones go.
   std::vector<store::Change> phase2;

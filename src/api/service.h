@@ -130,7 +130,6 @@ class ApiService {
     std::vector<store::Resource> upserts;  // complete new versions; inserted when new
     std::vector<std::string> removals;
     bool validate_all = false;
-    bool engine_relevant = true;  // false when only names or remarks change
   };
   using Executed = std::variant<std::vector<store::Resource>, ApiError>;
 

@@ -8,6 +8,7 @@
 // too. Status, reset and diagnose take the tunnel id, and the daemon reports connection
 // changes with ApiService::onConnectionStatus(tunnel id, …). VPCs have no engine counterpart:
 // a gateway that references a VPC carries the VPC's subnets as its vpc_subnets.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct ConfigChange {
   std::vector<std::string> added;
   std::vector<std::string> changed;
   std::vector<std::string> removed;
+  // What status and logs call each tunnel of the configuration (engine name = id): its name
+  // in the tenant "default", "tenant/name" in any other tenant.
+  std::map<std::string, std::string> names;
   bool empty() const { return added.empty() && changed.empty() && removed.empty(); }
 };
 

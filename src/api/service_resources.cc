@@ -275,7 +275,6 @@ Reply ApiService::update(const Caller& caller, Kind kind, const std::string& ref
       return Reply::error(*e);
     }
     Plan plan;
-    plan.engine_relevant = std::get<Resource>(r).doc != existing->doc;
     plan.upserts.push_back(std::move(std::get<Resource>(r)));
     auto done = execute(caller.tenant_id, std::move(plan));
     if (auto* e = std::get_if<ApiError>(&done)) {

@@ -38,10 +38,20 @@ int main(int argc, char** argv) {
 
   cli::ServeOptions serve;
   std::string log_level = "info";
-  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the gateways of a configuration");
-  serve_cmd->add_option("--config", serve.config_path, "Configuration file (YAML)")->required();
-  serve_cmd->add_option("--state-dir", serve.state_dir, "State directory (control socket)")
+  CLI::App* serve_cmd =
+      app.add_subcommand("serve", "Run the daemon: tunnels, data plane and the REST API");
+  serve_cmd->add_option("--config", serve.config_path,
+                        "Configuration file (YAML), applied to the tenant default at start");
+  serve_cmd
+      ->add_option("--state-dir", serve.state_dir,
+                   "State directory (store, API and control sockets, operator token)")
       ->required();
+  serve_cmd->add_option("--listen", serve.listen, "Serve the API on TCP too (ADDR:PORT)");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate: TLS on --listen");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key: TLS on --listen");
+  serve_cmd->add_option("--route-hook", serve.route_hook,
+                        "Executable run as HOOK add|del TUNNEL PREFIX... as tunnels connect "
+                        "and disconnect");
   addMinLifetime(*serve_cmd, serve.load);
   serve_cmd->add_option("--log-level", log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));

@@ -4,13 +4,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <set>
 #include <system_error>
+#include <thread>
 
 #include "engine/control_protocol.h"
 #include "engine/control_server.h"
 #include "engine/event_loop.h"
+#include "engine/route_hook.h"
 #include "engine/runtime_output.h"
 #include "engine/signal_fd.h"
 #include "engine/state_dir.h"
@@ -23,6 +30,9 @@ namespace {
 // The loop wakes at least this often even with no engine deadline, to expire idle control
 // connections and to pick up a deadline the engine added without an event.
 constexpr Duration kMaxWait = 1000ms;
+// The per-tunnel status snapshot the API reads is rebuilt whole this often (traffic counters);
+// status changes update their tunnel's entry at once.
+constexpr Duration kStatusSnapshotInterval = 1000ms;
 
 // Feeds IKE datagrams to the engine with the time they were read.
 class EngineSink final : public IkeSink {
@@ -45,14 +55,19 @@ class Daemon::Impl {
         logger_(logger),
         backend_(backend),
         stop_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+        call_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
         output_(sockets_, backend, logger, counters_),
         dropping_esp_(counters_),
         engine_(options_.engine, random, output_, logger),
         ike_sink_(engine_),
         router_(ike_sink_, esp != nullptr ? *esp : dropping_esp_, counters_) {
-    if (!stop_fd_) {
+    if (!stop_fd_ || !call_fd_) {
       throw std::system_error(errno, std::generic_category(), "eventfd");
     }
+    if (!options_.route_hook.empty()) {
+      route_hook_ = std::make_unique<RouteHook>(options_.route_hook, logger_);
+    }
+    output_.setStatusObserver([this](const ike::TunnelStatus& status) { onStatus(status); });
   }
 
   Status start();
@@ -74,11 +89,48 @@ class Daemon::Impl {
            " (control " + controlSocketPath(options_.state_dir) + ")";
   }
 
+  // Runs fn on the loop thread (see Daemon::reload()).
+  void execute(std::function<void()> fn);
+  void reload(ike::Config config, std::map<std::string, std::string> names);
+  void reset(const std::string& tunnel) { engine_.reset(tunnel, monotonicNow()); }
+  Json statusDocument() const {
+    Json doc =
+        statusJson(engine_.status(), engine_.counters(), counters_, backend_, WallClock::now());
+    for (Json& t : doc["tunnels"]) {
+      decorate(t);
+    }
+    return doc;
+  }
+  Json tunnelStatus(const std::string& tunnel) const {
+    std::lock_guard lock(snapshot_mu_);
+    auto it = snapshot_.find(tunnel);
+    return it == snapshot_.end() ? Json(nullptr) : it->second;
+  }
+
  private:
   void watchSockets();
+  void bindNewAddresses();
   void onSignal();
-  Json statusDocument() const {
-    return statusJson(engine_.status(), engine_.counters(), counters_, backend_, WallClock::now());
+  void runCalls();
+  void onStatus(const ike::TunnelStatus& status);
+  void publishRoutes(const ike::TunnelStatus& status);
+  void refreshSnapshot();
+  // "id" = engine name, "name" = display name.
+  void decorate(Json& tunnel) const {
+    std::string id = tunnel.value("name", "");
+    auto it = names_.find(id);
+    tunnel["id"] = id;
+    if (it != names_.end()) {
+      tunnel["name"] = it->second;
+    }
+  }
+  const ike::TunnelConfig* tunnelConfig(const std::string& name) const {
+    for (const auto& t : config_.tunnels) {
+      if (t.name == name) {
+        return &t;
+      }
+    }
+    return nullptr;
   }
 
   ike::Config config_;
@@ -88,6 +140,18 @@ class Daemon::Impl {
   RuntimeCounters counters_;
   EventLoop loop_;
   UniqueFd stop_fd_;
+  UniqueFd call_fd_;  // readable when calls_ has work from other threads
+  std::mutex call_mu_;
+  std::deque<std::function<void()>> calls_;
+  bool closed_ = false;  // run() has returned: calls are refused
+  // The thread that runs the loop: the creating thread until run() starts in its own.
+  std::atomic<std::thread::id> loop_thread_{std::this_thread::get_id()};
+  std::map<std::string, std::string> names_;  // engine tunnel name -> display name
+  mutable std::mutex snapshot_mu_;
+  std::map<std::string, Json> snapshot_;  // engine tunnel name -> status object
+  TimePoint snapshot_at_{};
+  std::unique_ptr<RouteHook> route_hook_;
+  size_t watched_sockets_ = 0;  // entries of sockets_ already in the loop
   IkeSockets sockets_;
   RuntimeOutput output_;
   DroppingEspSink dropping_esp_;
@@ -130,18 +194,133 @@ Status Daemon::Impl::start() {
     (void)!::read(stop_fd_.get(), &count, sizeof count);
     stopping_ = true;
   });
+  loop_.add(call_fd_.get(), EPOLLIN, [this](uint32_t) { runCalls(); });
   if (options_.handle_signals) {
     signals_ = std::make_unique<SignalFd>(std::initializer_list<int>{SIGINT, SIGTERM});
     loop_.add(signals_->fd(), EPOLLIN, [this](uint32_t) { onSignal(); });
   }
 
   engine_.load(config_, monotonicNow());
+  refreshSnapshot();
   logger_.info("daemon", "vpngw: serving " + describe());
   return {};
 }
 
+void Daemon::Impl::execute(std::function<void()> fn) {
+  if (std::this_thread::get_id() == loop_thread_.load()) {
+    if (!closed_) {
+      fn();
+    }
+    return;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> finished = done->get_future();
+  {
+    std::lock_guard lock(call_mu_);
+    if (closed_) {
+      return;
+    }
+    calls_.push_back([fn = std::move(fn), done] {
+      fn();
+      done->set_value();
+    });
+  }
+  uint64_t one = 1;
+  (void)!::write(call_fd_.get(), &one, sizeof one);
+  // A call dropped at shutdown breaks the promise: wait() returns then too.
+  finished.wait();
+}
+
+void Daemon::Impl::runCalls() {
+  uint64_t count = 0;
+  (void)!::read(call_fd_.get(), &count, sizeof count);
+  std::deque<std::function<void()>> calls;
+  {
+    std::lock_guard lock(call_mu_);
+    calls.swap(calls_);
+  }
+  for (auto& call : calls) {
+    call();
+  }
+}
+
+void Daemon::Impl::reload(ike::Config config, std::map<std::string, std::string> names) {
+  TimePoint now = monotonicNow();
+  names_ = std::move(names);
+  std::set<std::string> before;
+  for (const auto& t : config_.tunnels) {
+    before.insert(t.name);
+  }
+  config_ = std::move(config);
+  bindNewAddresses();
+  engine_.load(config_, now);
+  // Routes published for tunnels that are gone are withdrawn.
+  if (route_hook_) {
+    for (const auto& name : before) {
+      if (tunnelConfig(name) == nullptr) {
+        route_hook_->update(name, name, false, {});
+      }
+    }
+  }
+  refreshSnapshot();
+  logger_.info("daemon", "configuration reloaded: " + describe());
+}
+
+void Daemon::Impl::bindNewAddresses() {
+  for (Ipv4 address : distinctBindAddresses(config_)) {
+    if (sockets_.has(address)) {
+      continue;
+    }
+    if (Status s = sockets_.add(address, options_.ports); !s) {
+      // The gateway's tunnels stay down (their sends fail, counted) until the address exists
+      // on this host and the configuration is applied again.
+      logger_.error("daemon",
+                    "cannot serve IKE on " + address.toString() + ": " + s.error().message);
+    }
+  }
+  watchSockets();
+}
+
+void Daemon::Impl::onStatus(const ike::TunnelStatus& status) {
+  Json tunnel = tunnelStatusJson(status, backend_, WallClock::now());
+  decorate(tunnel);
+  {
+    std::lock_guard lock(snapshot_mu_);
+    snapshot_[status.name] = tunnel;
+  }
+  publishRoutes(status);
+  if (options_.on_status) {
+    options_.on_status(tunnel);
+  }
+}
+
+void Daemon::Impl::publishRoutes(const ike::TunnelStatus& status) {
+  if (!route_hook_) {
+    return;
+  }
+  const ike::TunnelConfig* tc = tunnelConfig(status.name);
+  bool connected = tc != nullptr && status.status == ike::ConnectionStatus::Connected;
+  auto name = names_.find(status.name);
+  route_hook_->update(status.name, name != names_.end() ? name->second : status.name, connected,
+                      tc != nullptr ? tc->remote_subnets : std::vector<Subnet>{});
+}
+
+void Daemon::Impl::refreshSnapshot() {
+  std::map<std::string, Json> fresh;
+  for (const ike::TunnelStatus& t : engine_.status()) {
+    Json j = tunnelStatusJson(t, backend_, WallClock::now());
+    decorate(j);
+    fresh.emplace(t.name, std::move(j));
+  }
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_.swap(fresh);
+  snapshot_at_ = monotonicNow();
+}
+
 void Daemon::Impl::watchSockets() {
-  for (IkeSockets::Entry& entry : sockets_.entries()) {
+  auto& entries = sockets_.entries();
+  for (; watched_sockets_ < entries.size(); ++watched_sockets_) {
+    IkeSockets::Entry& entry = entries[watched_sockets_];
     // ESP-in-UDP arrives on the NAT-T socket too: a data plane that reads it itself (in its
     // own threads, with UDP GRO) hands the IKE datagrams back through ikeReadyFd().
     if (entry.natt && backend_.adoptNattSocket(entry.socket.fd(), entry.socket.local())) {
@@ -158,7 +337,7 @@ void Daemon::Impl::watchSockets() {
       counters_.dropped_truncated += r.truncated;
     });
   }
-  if (int fd = backend_.ikeReadyFd(); fd >= 0) {
+  if (int fd = backend_.ikeReadyFd(); fd >= 0 && !loop_.contains(fd)) {
     loop_.add(fd, EPOLLIN, [this](uint32_t) {
       ike_batch_.clear();
       backend_.takeIke(ike_batch_);
@@ -181,6 +360,7 @@ int Daemon::Impl::run() {
     logger_.error("daemon", "run() before a successful start()");
     return 1;
   }
+  loop_thread_.store(std::this_thread::get_id());
   while (!stopping_) {
     Duration wait = kMaxWait;
     if (std::optional<TimePoint> deadline = engine_.nextDeadline()) {
@@ -190,9 +370,25 @@ int Daemon::Impl::run() {
     TimePoint now = monotonicNow();
     engine_.handleTimers(now);
     control_->closeIdle(now);
+    if (now - snapshot_at_ >= kStatusSnapshotInterval) {
+      refreshSnapshot();
+    }
+    if (route_hook_) {
+      route_hook_->poll();
+    }
+  }
+  {
+    // Calls from other threads still queued are dropped (their callers stop waiting).
+    std::lock_guard lock(call_mu_);
+    closed_ = true;
+    calls_.clear();
   }
   // RFC 7296 §1.4.1: tell peers the SAs are gone rather than leave them to DPD.
   engine_.shutdown(monotonicNow());
+  if (route_hook_) {
+    route_hook_->withdrawAll();
+    route_hook_->drain(5000ms);
+  }
   control_.reset();  // removes control.sock
   logger_.info("daemon", "vpngw: stopped");
   return 0;
@@ -208,5 +404,20 @@ int Daemon::run() { return impl_->run(); }
 void Daemon::stop() { impl_->stop(); }
 std::string Daemon::describe() const { return impl_->describe(); }
 std::vector<Endpoint> Daemon::localEndpoints() const { return impl_->localEndpoints(); }
+void Daemon::reload(ike::Config config, std::map<std::string, std::string> display_names) {
+  // Shared so that the call still owns them when run by the loop thread.
+  auto c = std::make_shared<ike::Config>(std::move(config));
+  auto n = std::make_shared<std::map<std::string, std::string>>(std::move(display_names));
+  impl_->execute([this, c, n] { impl_->reload(std::move(*c), std::move(*n)); });
+}
+void Daemon::reset(const std::string& tunnel) {
+  impl_->execute([this, tunnel] { impl_->reset(tunnel); });
+}
+Json Daemon::statusDocument() {
+  Json doc;
+  impl_->execute([this, &doc] { doc = impl_->statusDocument(); });
+  return doc;
+}
+Json Daemon::tunnelStatus(const std::string& tunnel) const { return impl_->tunnelStatus(tunnel); }
 
 }  // namespace vpngw::engine

@@ -1,6 +1,8 @@
 #pragma once
 // The vpngw daemon: the sans-IO IKE engine wired to UDP sockets, a data-plane backend, the
 // control socket and signals, all driven by one epoll loop in the calling thread.
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "dataplane/backend.h"
 #include "engine/datagram_router.h"
 #include "engine/ike_sockets.h"
+#include "engine/json.h"
 #include "ike/config.h"
 #include "ike/engine.h"
 
@@ -23,6 +26,12 @@ struct DaemonOptions {
   // Catch SIGINT/SIGTERM through a signalfd (blocks them in the calling thread). Off in tests
   // that run a daemon in a thread and end it with stop().
   bool handle_signals = true;
+  // A tunnel's connection status changed: its status object as in `vpngw status --json`
+  // (with "id", the engine name, and "name", the display name). Called on the loop thread.
+  std::function<void(const Json& tunnel)> on_status;
+  // Executable told about the remote prefixes of connected tunnels (engine/route_hook.h);
+  // empty: none.
+  std::string route_hook;
 };
 
 class Daemon {
@@ -52,6 +61,23 @@ class Daemon {
   std::string describe() const;
   // After start(): the bound IKE endpoints, per address port 500 then port 4500.
   std::vector<Endpoint> localEndpoints() const;
+
+  // Run-time changes (the API). They run on the loop thread: a call from another thread waits
+  // for the loop to carry it out; a call from the loop's own thread (the creating thread
+  // before run(), then the one running run()) runs at once. After run() has returned they do
+  // nothing.
+  //
+  // Replaces the configuration: unchanged tunnels keep their SAs, changed ones reconnect
+  // (ike::Engine::load), IKE sockets are bound for new gateway addresses. display_names maps
+  // engine tunnel names (API resource ids) to the names status shows; missing ones show as is.
+  void reload(ike::Config config, std::map<std::string, std::string> display_names = {});
+  // Tears the tunnel down and negotiates afresh.
+  void reset(const std::string& tunnel);
+  // The whole status document (`vpngw status --json`).
+  Json statusDocument();
+  // One tunnel's status object by engine name, or null. Thread-safe and never waits for the
+  // loop: from a snapshot refreshed on every status change and at least once a second.
+  Json tunnelStatus(const std::string& tunnel) const;
 
  private:
   class Impl;

@@ -28,6 +28,25 @@ Result<IkeSockets> IkeSockets::bind(const std::vector<Ipv4>& addresses, IkePorts
   return sockets;
 }
 
+Status IkeSockets::add(Ipv4 address, IkePorts ports) {
+  Result<UdpSocket> ike = UdpSocket::bind({address, ports.ike});
+  if (!ike) {
+    return ike.error();
+  }
+  Result<UdpSocket> natt = UdpSocket::bind({address, ports.natt});
+  if (!natt) {
+    return natt.error();
+  }
+  entries_.push_back({std::move(*ike), false});
+  entries_.push_back({std::move(*natt), true});
+  return {};
+}
+
+bool IkeSockets::has(Ipv4 address) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& e) { return e.socket.local().address == address; });
+}
+
 IkeSockets::Entry* IkeSockets::find(const Endpoint& local) {
   for (Entry& e : entries_) {
     if (e.socket.local() == local) {

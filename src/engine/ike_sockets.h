@@ -1,6 +1,7 @@
 #pragma once
 // The UDP sockets the daemon serves IKE on: port 500 and the NAT-T port 4500 on every
 // distinct gateway bind address.
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -28,16 +29,21 @@ class IkeSockets {
 
   // Binds ports.ike and ports.natt on each address (port 0: any free port, for tests).
   static Result<IkeSockets> bind(const std::vector<Ipv4>& addresses, IkePorts ports = {});
+  // Binds both ports on one more address (a gateway added at run time); nothing is added
+  // when either port cannot be bound. Existing entries stay where they are.
+  Status add(Ipv4 address, IkePorts ports = {});
+  bool has(Ipv4 address) const;
 
   // The socket bound to local, or nullptr.
   Entry* find(const Endpoint& local);
-  std::vector<Entry>& entries() { return entries_; }
-  const std::vector<Entry>& entries() const { return entries_; }
+  // A deque: entries never move, so event handlers may keep references to them.
+  std::deque<Entry>& entries() { return entries_; }
+  const std::deque<Entry>& entries() const { return entries_; }
   // "198.18.1.1:500, 198.18.1.1:4500"
   std::string describe() const;
 
  private:
-  std::vector<Entry> entries_;
+  std::deque<Entry> entries_;
 };
 
 }  // namespace vpngw::engine

@@ -53,17 +53,19 @@ void RuntimeOutput::childSaPeerMoved(const std::string& tunnel, uint32_t spi_in,
 void RuntimeOutput::statusChanged(const ike::TunnelStatus& status) {
   // The engine logs each transition ("tunnel t1: connecting -> connected") and each failure
   // with its reason at info/warn; this is the runtime's view of the same event.
-  if (!logger_.enabled(LogLevel::Debug)) {
-    return;
+  if (logger_.enabled(LogLevel::Debug)) {
+    std::string line = "tunnel " + status.name + ": status " +
+                       std::string(ike::toString(status.status)) + ", attempts " +
+                       std::to_string(status.attempts) + ", failures " +
+                       std::to_string(status.failures);
+    if (status.diagnosis.code != ike::DiagnosisCode::None) {
+      line += ", diagnosis " + std::string(ike::toString(status.diagnosis.code));
+    }
+    logger_.debug("daemon", line);
   }
-  std::string line = "tunnel " + status.name + ": status " +
-                     std::string(ike::toString(status.status)) + ", attempts " +
-                     std::to_string(status.attempts) + ", failures " +
-                     std::to_string(status.failures);
-  if (status.diagnosis.code != ike::DiagnosisCode::None) {
-    line += ", diagnosis " + std::string(ike::toString(status.diagnosis.code));
+  if (observer_) {
+    observer_(status);
   }
-  logger_.debug("daemon", line);
 }
 
 }  // namespace vpngw::engine

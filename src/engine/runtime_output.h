@@ -2,6 +2,7 @@
 // The engine's Output as the daemon implements it: IKE messages leave through the socket
 // bound to the datagram's local endpoint (with the non-ESP marker on the NAT-T port), CHILD SAs
 // go to the data-plane backend.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,12 @@ class RuntimeOutput final : public ike::Output {
   RuntimeOutput(IkeSockets& sockets, dataplane::Backend& backend, Logger& logger,
                 RuntimeCounters& counters)
       : sockets_(sockets), backend_(backend), logger_(logger), counters_(counters) {}
+
+  // Told about every tunnel status change after it is logged (the daemon's snapshot, events,
+  // route hook).
+  void setStatusObserver(std::function<void(const ike::TunnelStatus&)> observer) {
+    observer_ = std::move(observer);
+  }
 
   void send(const ike::Datagram& datagram) override;
   void installChildSa(const dataplane::ChildSa& sa) override;
@@ -44,6 +51,7 @@ class RuntimeOutput final : public ike::Output {
   Logger& logger_;
   RuntimeCounters& counters_;
   TimePoint last_send_warning_{};
+  std::function<void(const ike::TunnelStatus&)> observer_;
 };
 
 }  // namespace vpngw::engine

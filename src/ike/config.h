@@ -66,6 +66,8 @@ struct IkePolicy {
   std::optional<Identity> local_id;   // default: the gateway's public IP
   std::optional<Identity> remote_id;  // default: the customer gateway's IP
   std::chrono::seconds lifetime{86400};
+
+  bool operator==(const IkePolicy&) const = default;
 };
 
 struct IpsecPolicy {
@@ -77,6 +79,8 @@ struct IpsecPolicy {
   // Traffic-volume lifetime of each CHILD SA in kilobytes (1024 bytes) in + out; 0 = unlimited
   // (the spec's recommendation). The SA is rekeyed at 90% of it and dropped at 100%.
   uint64_t lifetime_kilobytes = 0;
+
+  bool operator==(const IpsecPolicy&) const = default;
 };
 
 // Dead peer detection (RFC 7296 §2.4 liveness checks; RFC 3706 for IKEv1). Defaults are the
@@ -86,6 +90,8 @@ struct DpdPolicy {
   std::chrono::seconds delay{8};     // idle time (no IKE or ESP from the peer) before a check
   std::chrono::seconds timeout{13};  // no answer within this long: the peer is dead
   DpdAction action = DpdAction::Restart;
+
+  bool operator==(const DpdPolicy&) const = default;
 };
 
 struct GatewayConfig {
@@ -95,11 +101,15 @@ struct GatewayConfig {
   std::vector<Subnet> vpc_subnets;
   std::optional<Ipv4> lan_ip;
   uint32_t mtu = 1400;  // of the data plane's tunnel device; 576-9000
+
+  bool operator==(const GatewayConfig&) const = default;
 };
 
 struct CustomerGatewayConfig {
   std::string name;
   Ipv4 ip;  // 0.0.0.0 = any address
+
+  bool operator==(const CustomerGatewayConfig&) const = default;
 };
 
 struct TunnelConfig {
@@ -116,6 +126,8 @@ struct TunnelConfig {
   IkePolicy ike;
   IpsecPolicy ipsec;
   DpdPolicy dpd;
+
+  bool operator==(const TunnelConfig&) const = default;
 };
 
 struct Config {

@@ -3,6 +3,7 @@
 #include "ike/engine.h"
 
 #include <algorithm>
+#include <set>
 
 #include "base/byte_io.h"
 #include "ike/engine_impl.h"
@@ -21,6 +22,7 @@ void Engine::handleDatagram(const Datagram& d, TimePoint now) { impl_->handleDat
 void Engine::handleTimers(TimePoint now) { impl_->handleTimers(now); }
 std::optional<TimePoint> Engine::nextDeadline() const { return impl_->nextDeadline(); }
 void Engine::shutdown(TimePoint now) { impl_->shutdown(now); }
+void Engine::reset(const std::string& tunnel, TimePoint now) { impl_->reset(tunnel, now); }
 void Engine::acquire(const std::string& tunnel, TimePoint now) {
   Tunnel* t = impl_->findTunnel(tunnel);
   if (t != nullptr && t->ike_sa == 0 && t->canInitiate()) {
@@ -74,21 +76,48 @@ ExchangeType exchangeOf(RequestKind kind) {
 }  // namespace
 
 void Engine::Impl::load(const Config& config, TimePoint now) {
-  // Reload replaces every tunnel: IKE SAs of the old configuration are deleted and the new
-  // set negotiates afresh.
+  // A reload keeps every tunnel whose settings (its own, its gateway's and its customer
+  // gateway's) are unchanged, SAs and all; a changed tunnel is torn down (Delete sent) and
+  // negotiates afresh with the new settings (spec §2: editing subnets or policies reconnects
+  // the tunnel); a removed one is torn down.
+  std::set<std::string> kept;
+  for (const auto& [name, t] : tunnels_) {
+    const TunnelConfig* tc = nullptr;
+    for (const auto& c : config.tunnels) {
+      if (c.name == name) {
+        tc = &c;
+      }
+    }
+    const GatewayConfig* gw = tc ? config.findGateway(tc->gateway) : nullptr;
+    const CustomerGatewayConfig* cgw =
+        tc ? config.findCustomerGateway(tc->customer_gateway) : nullptr;
+    if (tc != nullptr && gw != nullptr && cgw != nullptr && *tc == t.cfg && *gw == t.gateway &&
+        *cgw == t.customer_gateway) {
+      kept.insert(name);
+    }
+  }
+  // IKE SAs of tunnels that go; half-open responder SAs (tunnel still "") stay: IKE_AUTH
+  // resolves them against the new tunnel set.
   for (auto& [key, sa] : sas_) {
-    if (sa.state == IkeState::Established) {
+    if (!sa.tunnel.empty() && !kept.contains(sa.tunnel) && sa.state == IkeState::Established) {
       deleteSaNow(sa, now);
     }
   }
   for (auto it = sas_.begin(); it != sas_.end();) {
     uint64_t key = it->first;
+    bool goes = !it->second.tunnel.empty() && !kept.contains(it->second.tunnel);
     ++it;
-    destroySa(key);
+    if (goes) {
+      destroySa(key);
+    }
   }
-  tunnels_.clear();
+  std::erase_if(tunnels_, [&](const auto& entry) { return !kept.contains(entry.first); });
   config_ = config;
+  std::vector<std::string> fresh;
   for (const auto& tc : config_.tunnels) {
+    if (kept.contains(tc.name)) {
+      continue;
+    }
     const GatewayConfig* gw = config_.findGateway(tc.gateway);
     const CustomerGatewayConfig* cgw = config_.findCustomerGateway(tc.customer_gateway);
     if (gw == nullptr || cgw == nullptr) {
@@ -111,10 +140,12 @@ void Engine::Impl::load(const Config& config, TimePoint now) {
       logger_.warn("ike", "tunnel " + tc.name + ": " + tun.last_error);
       continue;
     }
+    fresh.push_back(tc.name);
   }
   // INITIAL_CONTACT makes the peer drop every SA it has with us; only a tunnel that is alone
   // with its peer (address and identities) may send it.
   for (auto& [name, t] : tunnels_) {
+    t.sole_tunnel_to_peer = true;
     for (auto& [other_name, o] : tunnels_) {
       if (name != other_name && o.customer_gateway.ip == t.customer_gateway.ip &&
           o.remote_id == t.remote_id && o.local_id == t.local_id) {
@@ -122,10 +153,42 @@ void Engine::Impl::load(const Config& config, TimePoint now) {
       }
     }
   }
-  for (auto& [name, t] : tunnels_) {
+  for (const auto& name : fresh) {
+    Tunnel& t = tunnels_.at(name);
     if (t.cfg.ike.version == IkeVersion::V2 && t.canInitiate()) {
       startNegotiation(t, now);
     }
+  }
+}
+
+// Spec §2 "apply immediately": the tunnel's SAs go (Delete sent) and it negotiates afresh.
+void Engine::Impl::reset(const std::string& name, TimePoint now) {
+  auto found = tunnels_.find(name);
+  if (found == tunnels_.end()) {
+    return;
+  }
+  for (auto& [key, sa] : sas_) {
+    if (sa.tunnel == name && sa.state == IkeState::Established) {
+      deleteSaNow(sa, now);
+    }
+  }
+  for (auto it = sas_.begin(); it != sas_.end();) {
+    uint64_t key = it->first;
+    bool goes = it->second.tunnel == name;
+    ++it;
+    if (goes) {
+      destroySa(key);
+    }
+  }
+  Tunnel& t = found->second;
+  t.ike_sa = 0;
+  t.failures = 0;
+  t.waiting_for_peer = false;
+  t.retry_at.reset();
+  logger_.info("ike", "tunnel " + name + ": reset by the operator");
+  setStatus(t, ConnectionStatus::Connecting);
+  if (t.cfg.ike.version == IkeVersion::V2 && t.canInitiate()) {
+    startNegotiation(t, now);
   }
 }
 

@@ -120,8 +120,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Loads (or reloads) the configuration. New initiator tunnels start negotiating; tunnels
-  // that disappeared are torn down (Delete sent).
+  // Loads (or reloads) the configuration. Tunnels whose settings (and their gateway's and
+  // customer gateway's) are unchanged keep their SAs; new and changed initiator tunnels start
+  // negotiating; changed and removed tunnels are torn down first (Delete sent).
   void load(const Config& config, TimePoint now);
 
   void handleDatagram(const Datagram& datagram, TimePoint now);
@@ -132,6 +133,10 @@ class Engine {
 
   // Sends Delete for every IKE SA and removes all CHILD SAs (daemon shutdown).
   void shutdown(TimePoint now);
+
+  // Tears the tunnel's SAs down (Delete sent) and negotiates afresh (spec §2 "apply
+  // immediately"); unknown names are ignored.
+  void reset(const std::string& tunnel, TimePoint now);
 
   // Traffic wants a tunnel that has no SA (DPD action hold, or a tunnel waiting for traffic):
   // negotiate it now if this side may initiate.

@@ -253,6 +253,7 @@ class Engine::Impl {
   void handleTimers(TimePoint now);
   std::optional<TimePoint> nextDeadline() const;
   void shutdown(TimePoint now);
+  void reset(const std::string& name, TimePoint now);
   std::vector<TunnelStatus> status() const;
   std::optional<TunnelStatus> status(const std::string& name) const;
   const EngineCounters& counters() const { return counters_; }

@@ -116,7 +116,13 @@ TEST(ApiResources, PatchRenamesAndRemarksWithoutReconnecting) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["name"], "t1-renamed");
   EXPECT_EQ(r.json["remark"], "to the branch office");
-  EXPECT_EQ(h.hooks().applyCount(), applies);  // nothing the engine uses changed
+  // The engine hears of it (status shows the new name) but nothing reconnects.
+  EXPECT_EQ(h.hooks().applyCount(), applies + 1);
+  auto applied = h.hooks().lastApplied();
+  EXPECT_TRUE(applied.change.added.empty());
+  EXPECT_TRUE(applied.change.changed.empty());
+  EXPECT_TRUE(applied.change.removed.empty());
+  EXPECT_EQ(applied.change.names.at(t.tunnel), "acme/t1-renamed");
   EXPECT_EQ(h.call("GET", "/v1/tunnels/t1", token).status, 404);
   EXPECT_EQ(h.call("GET", "/v1/tunnels/t1-renamed", token).json["id"], t.tunnel);
 }

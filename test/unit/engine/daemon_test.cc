@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <mutex>
 #include <thread>
 
 #include "config/loader.h"
@@ -177,6 +178,55 @@ TEST_F(DaemonTest, SecondDaemonOnTheSameStateDirIsRefused) {
   EXPECT_NE(s.error().message.find("another daemon"), std::string::npos) << s.error().message;
   // The first one still answers.
   EXPECT_EQ(status()["tunnels"].size(), 1u);
+}
+
+TEST_F(DaemonTest, ReloadFromAnotherThreadKeepsChangesAndRemovesTunnels) {
+  std::vector<Json> events;
+  std::mutex events_mu;
+  options_.on_status = [&](const Json& t) {
+    std::lock_guard lock(events_mu);
+    events.push_back(t);
+  };
+  startAndRun();
+  ike::Config two = loadConfig();
+  ike::TunnelConfig t2 = two.tunnels.front();
+  t2.name = "tun-2";
+  t2.local_subnets = {*Subnet::parse("10.1.1.0/24")};
+  two.tunnels.push_back(t2);
+  // A second gateway on another loopback address: its sockets are bound on reload.
+  ike::GatewayConfig gw2 = two.gateways.front();
+  gw2.name = "gw-b";
+  gw2.public_ip = gw2.bind_ip = Ipv4{0x7f000003};
+  two.gateways.push_back(gw2);
+  daemon_->reload(two, {{"tun-2", "acme/second"}});
+  Json t = daemon_->tunnelStatus("tun-2");
+  ASSERT_TRUE(t.is_object());
+  EXPECT_EQ(t["id"], "tun-2");
+  EXPECT_EQ(t["name"], "acme/second");
+  EXPECT_EQ(t["connection_status"], "connecting");
+  EXPECT_TRUE(daemon_->tunnelStatus("t1").is_object());
+  Json doc = daemon_->statusDocument();
+  ASSERT_EQ(doc["tunnels"].size(), 2u);
+  size_t bound = 0;
+  for (const Endpoint& e : daemon_->localEndpoints()) {
+    bound += e.address == Ipv4{0x7f000003} ? 1 : 0;
+  }
+  EXPECT_EQ(bound, 2u);  // port 500 and 4500 of the new gateway
+  daemon_->reset("tun-2");
+  daemon_->reload(loadConfig(), {});
+  EXPECT_TRUE(daemon_->tunnelStatus("tun-2").is_null());
+  EXPECT_EQ(daemon_->statusDocument()["tunnels"].size(), 1u);
+}
+
+TEST_F(DaemonTest, CallsAfterTheLoopEndedReturnAtOnce) {
+  startAndRun();
+  daemon_->stop();
+  runner_.join();
+  EXPECT_EQ(exit_code_, 0);
+  // Neither waits for a loop that is gone.
+  daemon_->reload(ike::Config{}, {});
+  daemon_->reset("t1");
+  EXPECT_TRUE(daemon_->statusDocument().is_null());
 }
 
 }  // namespace
