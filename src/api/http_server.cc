@@ -292,6 +292,29 @@ void HttpServer::install(httplib::Server& server) {
   };
 }
 
+namespace {
+
+// httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, fixed when Debian compiled
+// it). On a unix socket a full backlog makes connect() fail at once (EAGAIN) instead of
+// waiting, so 50 clients connecting together would see errors. We learn the listening
+// socket from the socket-options hook and raise its backlog with a second listen().
+std::shared_ptr<int> recordListeningSocket(httplib::Server& server) {
+  auto fd = std::make_shared<int>(-1);
+  server.set_socket_options([fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    *fd = sock;
+  });
+  return fd;
+}
+
+void widenBacklog(int fd) {
+  if (fd >= 0) {
+    ::listen(fd, SOMAXCONN);
+  }
+}
+
+}  // namespace
+
 Status HttpServer::start() {
   stopping_ = false;
   const auto socket_path = apiSocketPath(options_.state_dir);
@@ -305,9 +328,11 @@ Status HttpServer::start() {
   unix_server_ = std::make_unique<httplib::Server>();
   unix_server_->set_address_family(AF_UNIX);
   install(*unix_server_);
+  auto unix_fd = recordListeningSocket(*unix_server_);
   if (!unix_server_->bind_to_port(socket_path.string(), 80)) {
     return makeError("cannot listen on " + socket_path.string());
   }
+  widenBacklog(*unix_fd);
   ::chmod(socket_path.c_str(), 0600);
   if (!options_.listen.empty()) {
     const size_t colon = options_.listen.rfind(':');
@@ -328,10 +353,12 @@ Status HttpServer::start() {
       tcp_server_ = std::make_unique<httplib::Server>();
     }
     install(*tcp_server_);
+    auto tcp_fd = recordListeningSocket(*tcp_server_);
     tcp_port_ = port == 0 ? tcp_server_->bind_to_any_port(host) : port;
     if (tcp_port_ <= 0 || (port != 0 && !tcp_server_->bind_to_port(host, port))) {
       return makeError("cannot listen on " + options_.listen);
     }
+    widenBacklog(*tcp_fd);
   }
   threads_.emplace_back([s = unix_server_.get()] { s->listen_after_bind(); });
   if (tcp_server_) {

@@ -145,11 +145,26 @@ class ApiService {
   // The client's view of a resource (asks the engine for a tunnel's connection status, so
   // call it without holding locks).
   nlohmann::json viewOf(const std::string& tenant_id, const store::Resource& r) const;
+  Reply listPage(const Caller& caller, store::Kind kind, const ListQuery& query) const;
   // A copy of the caller's resource `ref`, or the 404 to answer.
   std::variant<store::Resource, ApiError> lookup(const Caller& caller, store::Kind kind,
                                                  const std::string& ref) const;
   std::variant<nlohmann::json, ApiError> applyText(const std::string& tenant_id,
                                                    std::string_view text, bool prune);
+
+  // A create waiting for group commit (see create()).
+  struct CreateJob {
+    std::string tenant_id;
+    store::Kind kind = store::Kind::Tunnel;
+    const nlohmann::json* body = nullptr;  // owned by the waiting caller
+    bool done = false;                     // guarded by write_mu_
+    std::optional<ApiError> error;
+    store::Resource created;
+  };
+  static constexpr size_t kMaxCreateBatch = 100;
+  // Caller holds write_mu_.
+  void runCreates(const std::vector<std::shared_ptr<CreateJob>>& batch);
+  void createOne(CreateJob& job);
 
   // Validates, commits (phase 1: creating/updated/deleting), applies to the engine, then
   // commits phase 2 (running / removed). Caller holds write_mu_.
@@ -166,7 +181,9 @@ class ApiService {
   PeerConfigRenderer* renderer_ = nullptr;
   Bytes operator_hash_;
 
-  std::mutex write_mu_;                         // serialises changes: validate, commit, apply
+  std::mutex write_mu_;   // serialises changes: validate, commit, apply
+  std::mutex create_mu_;  // guards create_queue_
+  std::vector<std::shared_ptr<CreateJob>> create_queue_;
   mutable std::shared_mutex state_mu_;          // guards the members below (writers hold write_mu_)
   std::map<std::string, TenantState> tenants_;  // by tenant id
   std::map<std::string, std::string> tenant_by_token_;  // hex SHA-256 of token -> tenant id

@@ -16,13 +16,24 @@ namespace {
 
 using namespace vpngw;
 
-void addMinLifetime(CLI::App& command, config::LoadOptions& load) {
+void addLoadOptions(CLI::App& command, config::LoadOptions& load) {
   command
       .add_option_function<uint32_t>(
           "--min-lifetime",
           [&load](uint32_t seconds) { load.min_lifetime = std::chrono::seconds(seconds); },
           "Lowest accepted IKE/IPsec lifetime in seconds (default 3600; for tests)")
       ->check(CLI::Range(1u, 86400u));
+  // Spec §1/§2 limits are operator-configurable.
+  command
+      .add_option_function<size_t>(
+          "--max-tunnels-per-gateway", [&load](size_t n) { load.max_tunnels_per_gateway = n; },
+          "Tunnels allowed per VPN gateway and per customer gateway (default 20)")
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
+  command
+      .add_option_function<size_t>(
+          "--max-subnets-per-side", [&load](size_t n) { load.max_subnets_per_side = n; },
+          "Local (and remote) subnets allowed per tunnel (default 20)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
 }
 
 }  // namespace
@@ -52,7 +63,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--route-hook", serve.route_hook,
                         "Executable run as HOOK add|del TUNNEL PREFIX... as tunnels connect "
                         "and disconnect");
-  addMinLifetime(*serve_cmd, serve.load);
+  addLoadOptions(*serve_cmd, serve.load);
   serve_cmd->add_option("--log-level", log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   std::string dataplane = "userspace";
@@ -85,7 +96,7 @@ int main(int argc, char** argv) {
   config::LoadOptions check_load;
   CLI::App* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
   check_cmd->add_option("--config", check_path, "Configuration file (YAML)")->required();
-  addMinLifetime(*check_cmd, check_load);
+  addLoadOptions(*check_cmd, check_load);
 
   try {
     app.parse(argc, argv);

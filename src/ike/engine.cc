@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "base/byte_io.h"
 #include "ike/engine_impl.h"
@@ -80,14 +81,14 @@ void Engine::Impl::load(const Config& config, TimePoint now) {
   // gateway's) are unchanged, SAs and all; a changed tunnel is torn down (Delete sent) and
   // negotiates afresh with the new settings (spec §2: editing subnets or policies reconnects
   // the tunnel); a removed one is torn down.
+  std::map<std::string_view, const TunnelConfig*> wanted;
+  for (const auto& c : config.tunnels) {
+    wanted.emplace(c.name, &c);
+  }
   std::set<std::string> kept;
   for (const auto& [name, t] : tunnels_) {
-    const TunnelConfig* tc = nullptr;
-    for (const auto& c : config.tunnels) {
-      if (c.name == name) {
-        tc = &c;
-      }
-    }
+    auto w = wanted.find(name);
+    const TunnelConfig* tc = w == wanted.end() ? nullptr : w->second;
     const GatewayConfig* gw = tc ? config.findGateway(tc->gateway) : nullptr;
     const CustomerGatewayConfig* cgw =
         tc ? config.findCustomerGateway(tc->customer_gateway) : nullptr;
@@ -144,14 +145,16 @@ void Engine::Impl::load(const Config& config, TimePoint now) {
   }
   // INITIAL_CONTACT makes the peer drop every SA it has with us; only a tunnel that is alone
   // with its peer (address and identities) may send it.
+  using PeerKey = std::tuple<uint32_t, std::string, std::string>;
+  auto peerKey = [](const Tunnel& t) {
+    return PeerKey{t.customer_gateway.ip.value, t.remote_id.value, t.local_id.value};
+  };
+  std::map<PeerKey, int> per_peer;
+  for (const auto& [name, t] : tunnels_) {
+    ++per_peer[peerKey(t)];
+  }
   for (auto& [name, t] : tunnels_) {
-    t.sole_tunnel_to_peer = true;
-    for (auto& [other_name, o] : tunnels_) {
-      if (name != other_name && o.customer_gateway.ip == t.customer_gateway.ip &&
-          o.remote_id == t.remote_id && o.local_id == t.local_id) {
-        t.sole_tunnel_to_peer = false;
-      }
-    }
+    t.sole_tunnel_to_peer = per_peer[peerKey(t)] == 1;
   }
   for (const auto& name : fresh) {
     Tunnel& t = tunnels_.at(name);
