@@ -14,6 +14,7 @@
 #include "base/bytes.h"
 #include "base/ip.h"
 #include "base/time.h"
+#include "base/unique_fd.h"
 #include "dataplane/child_sa.h"
 
 namespace vpngw::dataplane {
@@ -24,6 +25,19 @@ struct IkeDatagram {
   Endpoint local;
   Endpoint remote;
   Bytes data;
+};
+
+// A tunnel that must attract its traffic while it has no SA (dead peer detection action
+// `hold`, strongSwan's "trap" policies): its routes stay installed, and an outbound packet that
+// matches its selectors but no SA is dropped and makes the data plane ask the control plane to
+// negotiate the tunnel (an "acquire", as the kernel's XFRM ACQUIRE).
+struct Trap {
+  std::string tunnel;
+  std::vector<Ipv4Range> local;   // sources; empty: any (route mode)
+  std::vector<Ipv4Range> remote;  // destinations
+  std::vector<Subnet> routes;     // routed into the data plane while the trap exists
+  std::optional<Ipv4> route_source;
+  bool operator==(const Trap&) const = default;
 };
 
 // Data-plane-wide counters (drops by reason, batching) as name/value pairs in a stable order.
@@ -65,12 +79,20 @@ class Backend {
   // -1 for a backend that never adopts sockets.
   virtual int ikeReadyFd() const { return -1; }
   virtual void takeIke(std::vector<IkeDatagram>& out) { (void)out; }
+
+  // Replaces the whole set of traps (the daemon calls it on every configuration change).
+  virtual void setTraps(std::vector<Trap> traps) { (void)traps; }
+  // Readable while acquires are pending (-1: a backend that never raises them); takeAcquires()
+  // appends the tunnels that want negotiating, each once, and clears the set.
+  virtual int acquireReadyFd() const { return -1; }
+  virtual void takeAcquires(std::vector<std::string>& tunnels) { (void)tunnels; }
 };
 using BackendPtr = std::unique_ptr<Backend>;
 
 // Records installed SAs; used by engine tests and by `serve --dataplane record`.
 class RecordingBackend final : public Backend {
  public:
+  RecordingBackend();
   void install(const ChildSa& sa) override;
   void remove(uint32_t spi_in) override;
   SaCounters counters(uint32_t spi_in) const override;
@@ -84,8 +106,18 @@ class RecordingBackend final : public Backend {
   uint64_t installs() const { return installs_; }
   uint64_t removals() const { return removals_; }
 
+  // Traps are recorded; a test raises an acquire as traffic would (simulateAcquire).
+  void setTraps(std::vector<Trap> traps) override;
+  std::vector<Trap> traps() const;
+  int acquireReadyFd() const override;
+  void takeAcquires(std::vector<std::string>& tunnels) override;
+  void simulateAcquire(const std::string& tunnel);
+
  private:
   mutable std::mutex mu_;
+  std::vector<Trap> traps_;
+  std::vector<std::string> acquires_;
+  UniqueFd acquire_fd_;  // eventfd: readable while acquires_ is not empty
   std::map<uint32_t, ChildSa> sas_;
   uint64_t installs_ = 0;
   uint64_t removals_ = 0;

@@ -1,6 +1,48 @@
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
 #include "dataplane/backend.h"
 
 namespace vpngw::dataplane {
+
+RecordingBackend::RecordingBackend() : acquire_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (!acquire_fd_) {
+    throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
+}
+
+void RecordingBackend::setTraps(std::vector<Trap> traps) {
+  std::lock_guard lock(mu_);
+  traps_ = std::move(traps);
+}
+
+std::vector<Trap> RecordingBackend::traps() const {
+  std::lock_guard lock(mu_);
+  return traps_;
+}
+
+int RecordingBackend::acquireReadyFd() const { return acquire_fd_.get(); }
+
+void RecordingBackend::takeAcquires(std::vector<std::string>& tunnels) {
+  uint64_t count = 0;
+  (void)!::read(acquire_fd_.get(), &count, sizeof count);
+  std::lock_guard lock(mu_);
+  tunnels.insert(tunnels.end(), acquires_.begin(), acquires_.end());
+  acquires_.clear();
+}
+
+void RecordingBackend::simulateAcquire(const std::string& tunnel) {
+  std::lock_guard lock(mu_);
+  if (std::find(acquires_.begin(), acquires_.end(), tunnel) == acquires_.end()) {
+    acquires_.push_back(tunnel);
+  }
+  uint64_t one = 1;
+  (void)!::write(acquire_fd_.get(), &one, sizeof one);
+}
 
 void RecordingBackend::install(const ChildSa& sa) {
   std::lock_guard lock(mu_);

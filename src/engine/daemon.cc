@@ -110,6 +110,8 @@ class Daemon::Impl {
  private:
   void watchSockets();
   void bindNewAddresses();
+  void setTraps();
+  void onAcquires();
   void onSignal();
   void runCalls();
   void onStatus(const ike::TunnelStatus& status);
@@ -161,6 +163,7 @@ class Daemon::Impl {
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<SignalFd> signals_;
   std::vector<dataplane::IkeDatagram> ike_batch_;
+  std::vector<std::string> acquires_;
   bool stopping_ = false;
 };
 
@@ -200,7 +203,11 @@ Status Daemon::Impl::start() {
     loop_.add(signals_->fd(), EPOLLIN, [this](uint32_t) { onSignal(); });
   }
 
+  if (int fd = backend_.acquireReadyFd(); fd >= 0) {
+    loop_.add(fd, EPOLLIN, [this](uint32_t) { onAcquires(); });
+  }
   engine_.load(config_, monotonicNow());
+  setTraps();
   refreshSnapshot();
   logger_.info("daemon", "vpngw: serving " + describe());
   return {};
@@ -254,6 +261,7 @@ void Daemon::Impl::reload(ike::Config config, std::map<std::string, std::string>
   config_ = std::move(config);
   bindNewAddresses();
   engine_.load(config_, now);
+  setTraps();
   // Routes published for tunnels that are gone are withdrawn.
   if (route_hook_) {
     for (const auto& name : before) {
@@ -264,6 +272,42 @@ void Daemon::Impl::reload(ike::Config config, std::map<std::string, std::string>
   }
   refreshSnapshot();
   logger_.info("daemon", "configuration reloaded: " + describe());
+}
+
+// Tunnels with dead peer detection action `hold` keep attracting their traffic while they have
+// no SA; its first packet brings them back (onAcquires).
+void Daemon::Impl::setTraps() {
+  std::vector<dataplane::Trap> traps;
+  for (const ike::TunnelConfig& t : config_.tunnels) {
+    if (!t.dpd.enabled || t.dpd.action != ike::DpdAction::Hold) {
+      continue;
+    }
+    const ike::GatewayConfig* gw = config_.findGateway(t.gateway);
+    dataplane::Trap trap;
+    trap.tunnel = t.name;
+    for (const Subnet& r : t.remote_subnets) {
+      trap.remote.push_back(Ipv4Range::of(r));
+    }
+    if (t.route_mode == ike::RouteMode::Policy) {
+      for (const Subnet& l : t.local_subnets) {
+        trap.local.push_back(Ipv4Range::of(l));
+      }
+    }
+    trap.routes = t.remote_subnets;
+    trap.route_source = gw != nullptr ? gw->lan_ip : std::nullopt;
+    traps.push_back(std::move(trap));
+  }
+  backend_.setTraps(std::move(traps));
+}
+
+void Daemon::Impl::onAcquires() {
+  acquires_.clear();
+  backend_.takeAcquires(acquires_);
+  TimePoint now = monotonicNow();
+  for (const std::string& tunnel : acquires_) {
+    logger_.debug("daemon", "tunnel " + tunnel + ": traffic wants it (acquire)");
+    engine_.acquire(tunnel, now);
+  }
 }
 
 void Daemon::Impl::bindNewAddresses() {

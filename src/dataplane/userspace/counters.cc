@@ -38,8 +38,12 @@ std::string_view toString(Counter c) {
       return "nat_peer_moved";
     case Counter::kIkeForwarded:
       return "ike_forwarded";
+    case Counter::kAcquiresRaised:
+      return "acquires_raised";
     case Counter::kDroppedNoPolicy:
       return "dropped_no_policy";
+    case Counter::kDroppedAcquire:
+      return "dropped_acquire";
     case Counter::kDroppedNotIpv4:
       return "dropped_not_ipv4";
     case Counter::kDroppedMalformedInner:

@@ -35,10 +35,12 @@ enum class Counter : uint8_t {
   kMssClamped,       // TCP SYNs whose MSS option was lowered for the tunnel MTU
   kKeepalivesSent,   // NAT-T keepalives (RFC 3948 §2.3)
   kKeepalivesReceived,
-  kPeerMoved,     // authenticated ESP-in-UDP from a new address/port: the peer's NAT remapped
-  kIkeForwarded,  // IKE datagrams read from port 4500 and handed to the control plane
+  kPeerMoved,       // authenticated ESP-in-UDP from a new address/port: the peer's NAT remapped
+  kIkeForwarded,    // IKE datagrams read from port 4500 and handed to the control plane
+  kAcquiresRaised,  // trapped packets that asked the control plane to negotiate a tunnel
   // Drops (the ESP/AH processing errors are counted separately, by esp::PacketError).
   kDroppedNoPolicy,          // from the TUN device, no CHILD SA's selectors match
+  kDroppedAcquire,           // from the TUN device, caught by a trap while its tunnel is down
   kDroppedNotIpv4,           // from the TUN device, not IPv4 (IPv6 is not tunnelled)
   kDroppedMalformedInner,    // from the TUN device, a broken IPv4 packet or GSO description
   kDroppedNoSocket,          // no port-4500 socket on the SA's local address

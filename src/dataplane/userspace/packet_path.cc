@@ -174,6 +174,14 @@ void processOutbound(const Tables& tables, PathContext& ctx, std::span<uint8_t> 
   const size_t n = pkt->count();
   SaState* sa = tables.outbound(src, dst);
   if (sa == nullptr) {
+    if (const std::string* tunnel = tables.trapped(src, dst)) {
+      // The tunnel is down on purpose (DPD hold): this traffic brings it back.
+      c.add(Counter::kDroppedAcquire, n);
+      if (ctx.acquires != nullptr && ctx.acquires->raise(*tunnel, ctx.now_ms)) {
+        c.add(Counter::kAcquiresRaised);
+      }
+      return;
+    }
     c.add(Counter::kDroppedNoPolicy, n);
     return;
   }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 
+#include "dataplane/userspace/acquire_queue.h"
 #include "dataplane/userspace/counters.h"
 #include "dataplane/userspace/tables.h"
 #include "dataplane/userspace/tcp_coalescer.h"
@@ -26,8 +27,9 @@ struct PathContext {
   uint16_t mss = 1360;    // TCP MSS clamp (tunnel MTU - 40)
   int raw_esp_fd = -1;    // raw IP sockets (IP_HDRINCL) for ESP without UDP and for AH
   int raw_ah_fd = -1;
-  uint16_t ip_id = 1;  // outer IPv4 ID for AH (covered by its ICV, so never 0)
-  int64_t now_ms = 0;  // monotonic, for the SA's last-use time
+  uint16_t ip_id = 1;                // outer IPv4 ID for AH (covered by its ICV, so never 0)
+  int64_t now_ms = 0;                // monotonic, for the SA's last-use time
+  AcquireQueue* acquires = nullptr;  // where trapped packets ask for a negotiation
 };
 
 // One read from the TUN device.

@@ -3,8 +3,11 @@
 namespace vpngw::dataplane::userspace {
 
 Tables::Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas,
-               std::vector<NattSocket> natt)
-    : version_(version), sas_(std::move(sas)), natt_(std::move(natt)) {
+               std::vector<NattSocket> natt, std::vector<Trap> traps)
+    : version_(version), sas_(std::move(sas)), natt_(std::move(natt)), traps_(std::move(traps)) {
+  for (size_t i = 0; i < traps_.size(); ++i) {
+    trap_spd_.add(static_cast<uint32_t>(i), traps_[i].remote, traps_[i].local);
+  }
   // Later additions win equal SPD matches, so the SAs that wait for the peer go in first:
   // a newer SA serves outbound traffic at once, a deferred one only when it is alone.
   for (bool deferred : {true, false}) {

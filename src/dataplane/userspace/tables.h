@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/ip.h"
+#include "dataplane/backend.h"
 #include "dataplane/userspace/sa_state.h"
 #include "dataplane/userspace/spd.h"
 
@@ -23,8 +24,10 @@ struct NattSocket {
 
 class Tables {
  public:
-  // sas in installation order (later ones win equal outbound matches).
-  Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas, std::vector<NattSocket> natt);
+  // sas in installation order (later ones win equal outbound matches); traps catch outbound
+  // packets no SA matches.
+  Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas, std::vector<NattSocket> natt,
+         std::vector<Trap> traps = {});
 
   uint64_t version() const { return version_; }
   const std::vector<std::shared_ptr<SaState>>& sas() const { return sas_; }
@@ -38,6 +41,11 @@ class Tables {
     auto i = spd_.lookup(src, dst);
     return i ? sas_[*i].get() : nullptr;
   }
+  // The tunnel whose trap matches (call only when outbound() found no SA), or nullptr.
+  const std::string* trapped(Ipv4 src, Ipv4 dst) const {
+    auto i = trap_spd_.lookup(src, dst);
+    return i ? &traps_[*i].tunnel : nullptr;
+  }
   // The port-4500 socket on this local address; -1 when there is none.
   int nattFd(Ipv4 local) const;
 
@@ -49,6 +57,8 @@ class Tables {
   std::vector<NattSocket> natt_;
   std::unordered_map<uint32_t, SaState*> by_spi_;
   Spd spd_;
+  std::vector<Trap> traps_;
+  Spd trap_spd_;
 };
 
 // The published snapshot: one writer (the control thread), many readers. Readers compare an

@@ -107,6 +107,11 @@ Result<std::unique_ptr<UserspaceBackend>> UserspaceBackend::create(const Userspa
     return ike.error();
   }
   b->ike_ = std::move(*ike);
+  auto acquires = AcquireQueue::create();
+  if (!acquires) {
+    return acquires.error();
+  }
+  b->acquires_ = std::move(*acquires);
 
   auto netlink = NetlinkRouteOps::open();
   if (!netlink) {
@@ -126,6 +131,7 @@ Result<std::unique_ptr<UserspaceBackend>> UserspaceBackend::create(const Userspa
     c.slot_size = slotSizeFor(options.mtu);
     c.udp_gso = options.offload;
     c.keepalives = i == 0;
+    c.acquires = b->acquires_.get();
     b->workers_.push_back(std::make_unique<Worker>(c, b->holder_, *b->ike_, logger));
     if (Status s = b->workers_.back()->start(); !s) {
       return s.error();
@@ -167,7 +173,7 @@ std::string UserspaceBackend::describe() const {
 }
 
 void UserspaceBackend::publishLocked() {
-  holder_.publish(std::make_shared<const Tables>(++version_, sas_, natt_));
+  holder_.publish(std::make_shared<const Tables>(++version_, sas_, natt_, traps_));
   // Idle workers look at the new tables at once, so a removed SA's keys go promptly.
   for (auto& w : workers_) {
     w->wake();
@@ -262,6 +268,24 @@ DataplaneCounters UserspaceBackend::dataplaneCounters() const {
     sets.push_back(&w->counters());
   }
   return summarize(sets);
+}
+
+void UserspaceBackend::setTraps(std::vector<Trap> traps) {
+  std::lock_guard lock(mu_);
+  if (traps == traps_) {
+    return;
+  }
+  // New routes first, then the old ones released: a route both sets share never flaps.
+  for (const Trap& t : traps) {
+    routes_->acquire(t.routes, t.route_source);
+  }
+  for (const Trap& t : traps_) {
+    routes_->release(t.routes);
+  }
+  traps_ = std::move(traps);
+  publishLocked();
+  logger_.debug("dataplane",
+                std::to_string(traps_.size()) + " tunnels trapped (negotiated on traffic)");
 }
 
 bool UserspaceBackend::adoptNattSocket(int fd, const Endpoint& local) {

@@ -21,6 +21,7 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "dataplane/backend.h"
+#include "dataplane/userspace/acquire_queue.h"
 #include "dataplane/userspace/ike_queue.h"
 #include "dataplane/userspace/netlink_route.h"
 #include "dataplane/userspace/route_manager.h"
@@ -67,6 +68,9 @@ class UserspaceBackend final : public Backend {
   bool adoptNattSocket(int fd, const Endpoint& local) override;
   int ikeReadyFd() const override { return ike_->fd(); }
   void takeIke(std::vector<IkeDatagram>& out) override { ike_->take(out); }
+  void setTraps(std::vector<Trap> traps) override;
+  int acquireReadyFd() const override { return acquires_->fd(); }
+  void takeAcquires(std::vector<std::string>& tunnels) override { acquires_->take(tunnels); }
 
   // "TUN vpngw0 (MTU 1400, 2 workers, offloads on)"
   std::string describe() const;
@@ -83,12 +87,14 @@ class UserspaceBackend final : public Backend {
   UniqueFd raw_esp_;
   UniqueFd raw_ah_;
   std::unique_ptr<IkeQueue> ike_;
+  std::unique_ptr<AcquireQueue> acquires_;
   std::unique_ptr<RouteOps> route_ops_;
   std::unique_ptr<RouteManager> routes_;
   TableHolder holder_;
 
   mutable std::mutex mu_;  // the control-side state below (install/remove/adopt/status)
   std::vector<std::shared_ptr<SaState>> sas_;  // installation order
+  std::vector<Trap> traps_;
   std::vector<NattSocket> natt_;
   std::vector<UniqueFd> natt_fds_;  // our duplicates of the daemon's port-4500 sockets
   std::vector<std::unique_ptr<Source>> sources_;

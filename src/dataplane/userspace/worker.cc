@@ -89,6 +89,7 @@ Worker::Worker(WorkerConfig config, TableHolder& tables, IkeQueue& ike, Logger& 
   ctx_.raw_esp_fd = config.raw_esp_fd;
   ctx_.raw_ah_fd = config.raw_ah_fd;
   ctx_.ip_id = static_cast<uint16_t>(1 + config.index * 0x4000);
+  ctx_.acquires = config.acquires;
 }
 
 Worker::~Worker() { stop(); }

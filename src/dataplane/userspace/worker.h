@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
+#include "dataplane/userspace/acquire_queue.h"
 #include "dataplane/userspace/counters.h"
 #include "dataplane/userspace/ike_queue.h"
 #include "dataplane/userspace/packet_path.h"
@@ -41,7 +42,8 @@ struct WorkerConfig {
   int raw_ah_fd = -1;
   size_t slot_size = 2048;  // largest ESP/AH packet we build
   bool udp_gso = true;
-  bool keepalives = false;  // this worker sends the NAT-T keepalives
+  bool keepalives = false;           // this worker sends the NAT-T keepalives
+  AcquireQueue* acquires = nullptr;  // trapped packets raise acquires here
 };
 
 class Worker final : private TunSink {

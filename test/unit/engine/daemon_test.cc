@@ -229,5 +229,27 @@ TEST_F(DaemonTest, CallsAfterTheLoopEndedReturnAtOnce) {
   EXPECT_TRUE(daemon_->statusDocument().is_null());
 }
 
+TEST_F(DaemonTest, TunnelsWithDpdHoldAreTrappedInTheDataPlane) {
+  startAndRun();
+  EXPECT_TRUE(backend_.traps().empty());  // action restart (the default): no trap
+  ike::Config held = loadConfig();
+  held.tunnels.front().dpd.action = ike::DpdAction::Hold;
+  held.gateways.front().lan_ip = Ipv4{0x0a010001};
+  daemon_->reload(held, {});
+  auto traps = backend_.traps();
+  ASSERT_EQ(traps.size(), 1u);
+  EXPECT_EQ(traps[0].tunnel, "t1");
+  EXPECT_EQ(traps[0].remote, std::vector<Ipv4Range>{Ipv4Range::of(*Subnet::parse("10.2.0.0/24"))});
+  EXPECT_EQ(traps[0].local, std::vector<Ipv4Range>{Ipv4Range::of(*Subnet::parse("10.1.0.0/24"))});
+  EXPECT_EQ(traps[0].routes, std::vector<Subnet>{*Subnet::parse("10.2.0.0/24")});
+  EXPECT_EQ(traps[0].route_source, Ipv4{0x0a010001});
+  // An acquire for a responder-only tunnel is heard and changes nothing (it may not initiate).
+  backend_.simulateAcquire("t1");
+  Json t = statusWhen([](const Json& j) { return j["tunnels"].size() == 1; });
+  EXPECT_EQ(t["tunnels"][0]["attempts"], 0);
+  daemon_->reload(loadConfig(), {});
+  EXPECT_TRUE(backend_.traps().empty());
+}
+
 }  // namespace
 }  // namespace vpngw::engine
