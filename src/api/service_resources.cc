@@ -66,9 +66,12 @@ std::variant<Resource, ApiError> ApiService::lookup(const Caller& caller, Kind k
 
 nlohmann::json ApiService::viewOf(const std::string& tenant_id, const Resource& r) const {
   nlohmann::json connection = r.kind == Kind::Tunnel ? hooks_.tunnelStatus(r.id) : nullptr;
+  static const ResourceMap kNone;
   std::shared_lock lock(state_mu_);
   auto it = tenants_.find(tenant_id);
-  return resourceView(r, it == tenants_.end() ? ResourceMap{} : it->second.resources, connection);
+  // Both branches lvalues: a prvalue in one would copy the tenant's whole resource map.
+  const ResourceMap& resources = it == tenants_.end() ? kNone : it->second.resources;
+  return resourceView(r, resources, connection);
 }
 
 std::variant<Resource, ApiError> ApiService::resourceFromBody(const TenantState& t, Kind kind,
