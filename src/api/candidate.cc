@@ -233,10 +233,42 @@ std::set<std::string> validationScope(const ResourceMap& resources,
   return scope;
 }
 
+namespace {
+
+// The JSON document as the YAML tree the loader walks (what parsing its text would give:
+// scalars as their text, JSON null as YAML null).
+YAML::Node toYaml(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      YAML::Node node(YAML::NodeType::Map);
+      for (const auto& [key, value] : j.items()) {
+        node[key] = toYaml(value);
+      }
+      return node;
+    }
+    case nlohmann::json::value_t::array: {
+      YAML::Node node(YAML::NodeType::Sequence);
+      for (const auto& value : j) {
+        node.push_back(toYaml(value));
+      }
+      return node;
+    }
+    case nlohmann::json::value_t::string:
+      return YAML::Node(j.get<std::string>());
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded:
+      return YAML::Node(YAML::NodeType::Null);
+    default:
+      return YAML::Node(j.dump());  // numbers and booleans as JSON (and YAML) writes them
+  }
+}
+
+}  // namespace
+
 ValidationResult validateResources(const ResourceMap& resources, const std::set<std::string>* scope,
                                    const config::LoadOptions& limits) {
   Candidate c = buildCandidate(resources, scope);
-  auto loaded = config::parseConfig(c.doc.dump(), limits);
+  auto loaded = config::parseConfigTree(toYaml(c.doc), limits);
   if (auto* errors = std::get_if<std::vector<config::ConfigError>>(&loaded)) {
     auto mapped = mapErrors(*errors, c, resources);
     if (mapped.empty()) {

@@ -129,6 +129,18 @@ LoadResult parseConfig(std::string_view yaml_text, const LoadOptions& opts) {
   }
 }
 
+LoadResult parseConfigTree(const YAML::Node& root, const LoadOptions& opts) {
+  if (auto bad = checkOptions(opts)) {
+    return std::vector<ConfigError>{*bad};
+  }
+  try {
+    return validate(root, opts);
+  } catch (const YAML::Exception& e) {
+    return std::vector<ConfigError>{
+        ConfigError{"", "", "cannot read the YAML structure at " + where(e.mark) + ": " + e.msg}};
+  }
+}
+
 LoadResult loadConfigFile(const std::string& path, const LoadOptions& opts) {
   auto unreadable = [&](const std::string& why) {
     return std::vector<ConfigError>{ConfigError{"", path, "cannot read file: " + why}};

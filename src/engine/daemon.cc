@@ -117,6 +117,7 @@ class Daemon::Impl {
   void onStatus(const ike::TunnelStatus& status);
   void publishRoutes(const ike::TunnelStatus& status);
   void refreshSnapshot();
+  void updateSnapshot(const std::set<std::string>& renewed);
   // "id" = engine name, "name" = display name.
   void decorate(Json& tunnel) const {
     std::string id = tunnel.value("name", "");
@@ -254,23 +255,32 @@ void Daemon::Impl::runCalls() {
 void Daemon::Impl::reload(ike::Config config, std::map<std::string, std::string> names) {
   TimePoint now = monotonicNow();
   names_ = std::move(names);
-  std::set<std::string> before;
+  std::map<std::string, ike::TunnelConfig> before;
   for (const auto& t : config_.tunnels) {
-    before.insert(t.name);
+    before.emplace(t.name, t);
   }
   config_ = std::move(config);
+  // Tunnels whose status object must be rebuilt: new or changed ones (changed ones start
+  // afresh in the engine without a status transition to report).
+  std::set<std::string> renewed;
+  for (const auto& t : config_.tunnels) {
+    auto it = before.find(t.name);
+    if (it == before.end() || !(it->second == t)) {
+      renewed.insert(t.name);
+    }
+  }
   bindNewAddresses();
   engine_.load(config_, now);
   setTraps();
   // Routes published for tunnels that are gone are withdrawn.
   if (route_hook_) {
-    for (const auto& name : before) {
+    for (const auto& [name, t] : before) {
       if (tunnelConfig(name) == nullptr) {
         route_hook_->update(name, name, false, {});
       }
     }
   }
-  refreshSnapshot();
+  updateSnapshot(renewed);
   logger_.info("daemon", "configuration reloaded: " + describe());
 }
 
@@ -347,6 +357,34 @@ void Daemon::Impl::publishRoutes(const ike::TunnelStatus& status) {
   auto name = names_.find(status.name);
   route_hook_->update(status.name, name != names_.end() ? name->second : status.name, connected,
                       tc != nullptr ? tc->remote_subnets : std::vector<Subnet>{});
+}
+
+// After a reload: entries rebuilt for new and changed tunnels, none kept for removed ones,
+// display names refreshed; the others keep theirs (cheaper than refreshSnapshot() with
+// thousands of tunnels).
+void Daemon::Impl::updateSnapshot(const std::set<std::string>& renewed) {
+  std::map<std::string, Json> fresh;
+  {
+    std::lock_guard lock(snapshot_mu_);
+    for (const auto& t : config_.tunnels) {
+      auto it = snapshot_.find(t.name);
+      if (it != snapshot_.end() && !renewed.contains(t.name)) {
+        fresh.emplace(t.name, std::move(it->second));
+      }
+    }
+  }
+  for (const auto& t : config_.tunnels) {
+    if (!fresh.contains(t.name)) {
+      if (std::optional<ike::TunnelStatus> st = engine_.status(t.name)) {
+        fresh.emplace(t.name, tunnelStatusJson(*st, backend_, WallClock::now()));
+      }
+    }
+  }
+  for (auto& [name, j] : fresh) {
+    decorate(j);
+  }
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_.swap(fresh);
 }
 
 void Daemon::Impl::refreshSnapshot() {
