@@ -558,11 +558,15 @@ Reply ApiService::tunnelConfig(const Caller& caller, const std::string& ref,
     return Reply::error(ApiError::one(
         400, "format", "", "is required (allowed: " + joinIds(renderer_->formats()) + ")"));
   }
+  const auto formats = renderer_->formats();
+  if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
+    return Reply::error(ApiError::one(400, "format", format,
+                                      "is not a known format (allowed: " + joinIds(formats) + ")"));
+  }
   auto text = renderer_->render(input, format);
   if (!text) {
-    return Reply::error(
-        ApiError::one(400, "format", format,
-                      text.error().message + " (allowed: " + joinIds(renderer_->formats()) + ")"));
+    // The format cannot express this tunnel (e.g. a DH group the vendor lacks).
+    return Reply::error(ApiError::one(422, "format", format, text.error().message));
   }
   return Reply::plain(200, std::move(text.value()), "text/plain; charset=utf-8");
 }

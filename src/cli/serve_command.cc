@@ -16,6 +16,7 @@
 #include "dataplane/userspace/userspace_backend.h"
 #include "engine/daemon.h"
 #include "engine/state_dir.h"
+#include "render/peer_config_renderers.h"
 #include "store/store.h"
 
 namespace vpngw::cli {
@@ -116,6 +117,8 @@ int runServe(const ServeOptions& options, std::ostream& err) {
     service_options.limits = options.load;
     api::ApiService service(**store, hooks, events, service_options);
     service.setOperatorToken(*token);
+    render::PeerConfigRenderers renderers;
+    service.setPeerConfigRenderer(&renderers);
     Result<std::vector<std::string>> warnings = service.start();
     if (!warnings) {
       err << "vpngw: cannot load the state store: " << warnings.error().message << "\n";
