@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# 16: the service end to end through the REST API. vpngw (gwA) starts with an empty state (no
-# configuration file); a gateway, a customer gateway and a tunnel are created over api.sock
-# and the tunnel comes up with the strongSwan responder (gwB) and carries a ping; the route
+# 16: the service end to end through the CLI and the REST API. vpngw (gwA) starts with an empty
+# state (no configuration file); a VPC, a gateway, a customer gateway and a tunnel are created
+# with the CLI (a refused one exits 2 naming the field) and the tunnel comes up with the strongSwan responder (gwB) and carries a ping; the route
 # hook publishes the remote prefix. Adding a remote subnet (PATCH) reconnects the tunnel on
 # its own with both subnets; reset renegotiates it; kill -9 and a restart on the same state
 # directory bring it back from the store; DELETE removes its SAs on both sides, the route and
@@ -57,13 +57,19 @@ ike_spi() { tunnel_field '.connection.ike_sa.spi_i // empty'; }
 serve_a
 token_mode=$(stat -c %a "$S/operator.token")
 expect_eq token-file-mode 600 "$token_mode"
-api_ok create-vpc 201 POST /v1/vpcs '{"name":"vpc-a","subnets":["10.1.0.0/16"]}' >/dev/null
-api_ok create-gateway 201 POST /v1/gateways \
-  "{\"name\":\"gw-a\",\"vpc\":\"vpc-a\",\"public_ip\":\"$WAN_A\",\"lan_ip\":\"10.1.0.1\"}" >/dev/null
-api_ok create-customer-gateway 201 POST /v1/customer-gateways \
-  "{\"name\":\"site-b\",\"ip\":\"$WAN_B\"}" >/dev/null
-api_ok create-tunnel 201 POST /v1/tunnels \
-  "{\"name\":\"t1\",\"gateway\":\"gw-a\",\"customer_gateway\":\"site-b\",\"local_subnets\":[\"10.1.0.0/24\"],\"remote_subnets\":[\"10.2.0.0/24\"],\"psk\":\"$PSK_DEFAULT\"}" >/dev/null
+# Created through the CLI (docs/cli.md), which talks to the same API.
+cli() { ip netns exec "$NS_GA" timeout 10 "$VPNGW" "$@" --state-dir "$S"; }
+check cli-create-vpc "vpngw vpc create failed" cli vpc create --name vpc-a --subnet 10.1.0.0/16
+check cli-create-gateway "vpngw gateway create failed" \
+  cli gateway create --name gw-a --vpc vpc-a --public-ip "$WAN_A" --lan-ip 10.1.0.1
+check cli-create-customer-gateway "vpngw customer-gateway create failed" \
+  cli customer-gateway create --name site-b --ip "$WAN_B"
+check cli-create-tunnel "vpngw tunnel create failed" cli tunnel create --name t1 --gateway gw-a \
+  --customer-gateway site-b --local-subnet 10.1.0.0/24 --remote-subnet 10.2.0.0/24 --psk "$PSK_DEFAULT"
+cli tunnel create --name bad --gateway gw-a --customer-gateway site-b --local-subnet 10.9.0.0/24 \
+  --remote-subnet 10.2.9.0/24 >/dev/null 2>"$WORK/A/bad.err"
+expect_eq cli-refusal-exit-code 2 "$?"
+check cli-refusal-names-field "no field in: $(cat "$WORK/A/bad.err")" grep -q "local_subnets\[0\]" "$WORK/A/bad.err"
 if wait_for 20 is_connected; then pass tunnel-connected; else fail tunnel-connected "$(tunnel_field .connection)"; fi
 expect_eq resource-status running "$(tunnel_field .status)"
 expect_eq psk-not-returned absent "$(tunnel_field '.psk // "absent"')"
@@ -78,7 +84,8 @@ expect_eq status-id "$(tunnel_field .id)" "$(vg_status A | jq -r '.tunnels[0].id
 
 # Edit: a second remote subnet. The tunnel reconnects by itself with both.
 spi0=$(ike_spi)
-api_ok add-remote-subnet 200 PATCH /v1/tunnels/t1 '{"remote_subnets":["10.2.0.0/24","10.2.1.0/24"]}' >/dev/null
+check cli-add-remote-subnet "vpngw tunnel update failed" \
+  cli tunnel update t1 --remote-subnet 10.2.0.0/24 --remote-subnet 10.2.1.0/24
 reconnected() { is_connected && [ -n "$(ike_spi)" ] && [ "$(ike_spi)" != "$spi0" ]; }
 if wait_for 20 reconnected; then pass reconnected-after-edit; else fail reconnected-after-edit "$(tunnel_field .connection)"; fi
 expect_eq child-carries-both "10.2.0.0/24,10.2.1.0/24" "$(tunnel_field '[.connection.child_sas[0].remote_ts[]] | sort | join(",")')"
@@ -92,7 +99,7 @@ sleep 1
 expect_eq remark-keeps-sa "$spi1" "$(ike_spi)"
 
 # Reset ("apply immediately"): a new IKE SA.
-api_ok reset 202 POST /v1/tunnels/t1/reset '{}' >/dev/null
+check cli-reset "vpngw tunnel reset failed" cli tunnel reset t1
 reset_done() { is_connected && [ "$(ike_spi)" != "$spi1" ]; }
 if wait_for 20 reset_done; then pass reset-renegotiated; else fail reset-renegotiated "$(tunnel_field .connection)"; fi
 
@@ -104,7 +111,7 @@ if wait_for 30 is_connected; then pass back-after-kill-9; else fail back-after-k
 ping_check ping-after-restart "$NS_HA" "$HOST_B"
 
 # Delete: SAs gone on both sides, the route withdrawn, the prefix unpublished.
-api_ok delete-tunnel 204 DELETE /v1/tunnels/t1 >/dev/null
+check cli-delete-tunnel "vpngw tunnel delete failed" cli tunnel delete t1
 expect_eq tunnel-gone 404 "$(api GET /v1/tunnels/t1 | cut -d' ' -f1)"
 gone_on_swan() { [ "$(swan_installed_count gB s2s)" = 0 ]; }
 if wait_for 10 gone_on_swan; then pass strongswan-sas-deleted; else fail strongswan-sas-deleted "$(swan_sas gB)"; fi
