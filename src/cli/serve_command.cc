@@ -116,6 +116,11 @@ int runServe(const ServeOptions& options, std::ostream& err) {
     api::ServiceOptions service_options;
     service_options.limits = options.load;
     api::ApiService service(**store, hooks, events, service_options);
+    // Whatever way this block is left, status changes stop reaching the service before it goes.
+    struct Detach {
+      api::ApiService*& service;
+      ~Detach() { service = nullptr; }
+    } detach{service_ptr};
     service.setOperatorToken(*token);
     render::PeerConfigRenderers renderers;
     service.setPeerConfigRenderer(&renderers);
@@ -152,7 +157,6 @@ int runServe(const ServeOptions& options, std::ostream& err) {
     int rc = daemon.run();
     // The loop has ended: API calls that would wait for it return at once from now on.
     server.stop();
-    service_ptr = nullptr;
     return rc;
   } catch (const std::exception& e) {
     // Start-up failures of the runtime itself (epoll, signalfd): report, do not crash.

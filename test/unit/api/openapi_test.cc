@@ -13,9 +13,7 @@ namespace vpngw::api::testing {
 namespace {
 
 std::filesystem::path openApiPath() {
-  // This file is test/unit/api/openapi_test.cc in the repository.
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-         "docs" / "api" / "openapi.yaml";
+  return std::filesystem::path(VPNGW_SOURCE_DIR) / "docs" / "api" / "openapi.yaml";
 }
 
 std::string upper(std::string s) {

@@ -15,7 +15,7 @@ namespace vpngw::wire::v2 {
 namespace {
 
 std::filesystem::path corpusDir() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../fuzz/corpus/ikev2_message";
+  return std::filesystem::path(VPNGW_SOURCE_DIR) / "test/fuzz/corpus/ikev2_message";
 }
 
 Bytes readFile(const std::filesystem::path& path) {
