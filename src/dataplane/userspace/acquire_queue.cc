@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -18,21 +19,18 @@ Result<std::unique_ptr<AcquireQueue>> AcquireQueue::create() {
 
 bool AcquireQueue::raise(const std::string& tunnel, int64_t now_ms) {
   std::lock_guard lock(mu_);
-  auto [it, fresh] = last_ms_.try_emplace(tunnel, now_ms);
-  if (!fresh) {
-    if (now_ms - it->second < kIntervalMs) {
-      return false;
-    }
-    it->second = now_ms;
+  latest_ms_ = std::max(latest_ms_, now_ms);
+  auto it = tunnels_.find(tunnel);
+  if (it != tunnels_.end() && (it->second.pending || now_ms - it->second.last_ms < kIntervalMs)) {
+    return false;
   }
   if (pending_.size() >= kCapacity) {
     return false;
   }
-  for (const auto& p : pending_) {
-    if (p == tunnel) {
-      return false;
-    }
+  if (it == tunnels_.end()) {
+    it = tunnels_.try_emplace(tunnel).first;
   }
+  it->second = Entry{now_ms, true};
   pending_.push_back(tunnel);
   uint64_t one = 1;
   (void)!::write(event_.get(), &one, sizeof one);
@@ -43,12 +41,25 @@ void AcquireQueue::take(std::vector<std::string>& out) {
   uint64_t count = 0;
   (void)!::read(event_.get(), &count, sizeof count);
   std::lock_guard lock(mu_);
-  out.insert(out.end(), pending_.begin(), pending_.end());
-  pending_.clear();
-  // Forget tunnels whose rate limit has long expired, so the map stays small.
-  if (last_ms_.size() > kCapacity) {
-    last_ms_.clear();
+  for (std::string& tunnel : pending_) {
+    if (auto it = tunnels_.find(tunnel); it != tunnels_.end()) {
+      it->second.pending = false;
+    }
+    out.push_back(std::move(tunnel));
   }
+  pending_.clear();
+  // Tunnel names come from the configured traps, so the map is bounded by them; still, a
+  // tunnel whose interval has passed may raise again anyway, so forgetting it is free.
+  if (tunnels_.size() > kCapacity) {
+    std::erase_if(tunnels_, [this](const auto& kv) {
+      return !kv.second.pending && latest_ms_ - kv.second.last_ms >= kIntervalMs;
+    });
+  }
+}
+
+size_t AcquireQueue::remembered() const {
+  std::lock_guard lock(mu_);
+  return tunnels_.size();
 }
 
 }  // namespace vpngw::dataplane::userspace

@@ -3,11 +3,12 @@
 // an outbound packet (no SA yet). De-duplicated, rate-limited per tunnel (a flood of packets
 // towards a tunnel that is negotiating asks once a second), bounded, with an eventfd the
 // control loop polls.
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -24,17 +25,25 @@ class AcquireQueue {
   explicit AcquireQueue(UniqueFd event) : event_(std::move(event)) {}
 
   int fd() const { return event_.get(); }
-  // A packet for `tunnel` found no SA at now_ms (monotonic). True when this raised an acquire
-  // (false: one was raised less than kIntervalMs ago, or the queue is full).
+  // A packet for `tunnel` found no SA at now_ms (monotonic). True when this raised an acquire;
+  // false when the tunnel raised one less than kIntervalMs ago, is still pending, or the queue
+  // is full (then nothing is remembered: the next packet tries again).
   bool raise(const std::string& tunnel, int64_t now_ms);
-  // Moves the pending tunnels to out (each once) and resets the eventfd.
+  // Moves the pending tunnels to out (each once, in the order raised) and resets the eventfd.
   void take(std::vector<std::string>& out);
+  // Tunnels whose last acquire is remembered (bounded: expired ones are forgotten).
+  size_t remembered() const;
 
  private:
+  struct Entry {
+    int64_t last_ms = 0;  // when the tunnel last raised an acquire
+    bool pending = false;
+  };
   UniqueFd event_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::string> pending_;
-  std::map<std::string, int64_t> last_ms_;  // when each tunnel last raised one
+  std::unordered_map<std::string, Entry> tunnels_;
+  int64_t latest_ms_ = 0;  // the latest now_ms seen
 };
 
 }  // namespace vpngw::dataplane::userspace

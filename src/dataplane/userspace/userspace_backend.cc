@@ -173,7 +173,7 @@ std::string UserspaceBackend::describe() const {
 }
 
 void UserspaceBackend::publishLocked() {
-  holder_.publish(std::make_shared<const Tables>(++version_, sas_, natt_, traps_));
+  holder_.publish(std::make_shared<const Tables>(++version_, sas_, natt_, traps_.traps()));
   // Idle workers look at the new tables at once, so a removed SA's keys go promptly.
   for (auto& w : workers_) {
     w->wake();
@@ -272,20 +272,12 @@ DataplaneCounters UserspaceBackend::dataplaneCounters() const {
 
 void UserspaceBackend::setTraps(std::vector<Trap> traps) {
   std::lock_guard lock(mu_);
-  if (traps == traps_) {
+  if (!traps_.replace(std::move(traps), *routes_)) {
     return;
   }
-  // New routes first, then the old ones released: a route both sets share never flaps.
-  for (const Trap& t : traps) {
-    routes_->acquire(t.routes, t.route_source);
-  }
-  for (const Trap& t : traps_) {
-    routes_->release(t.routes);
-  }
-  traps_ = std::move(traps);
   publishLocked();
   logger_.debug("dataplane",
-                std::to_string(traps_.size()) + " tunnels trapped (negotiated on traffic)");
+                std::to_string(traps_.traps().size()) + " tunnels trapped (negotiated on traffic)");
 }
 
 bool UserspaceBackend::adoptNattSocket(int fd, const Endpoint& local) {

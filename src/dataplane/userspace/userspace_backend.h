@@ -26,6 +26,7 @@
 #include "dataplane/userspace/netlink_route.h"
 #include "dataplane/userspace/route_manager.h"
 #include "dataplane/userspace/tables.h"
+#include "dataplane/userspace/trap_set.h"
 #include "dataplane/userspace/tun_device.h"
 #include "dataplane/userspace/worker.h"
 
@@ -94,7 +95,7 @@ class UserspaceBackend final : public Backend {
 
   mutable std::mutex mu_;  // the control-side state below (install/remove/adopt/status)
   std::vector<std::shared_ptr<SaState>> sas_;  // installation order
-  std::vector<Trap> traps_;
+  TrapSet traps_;                              // their routes are held in routes_
   std::vector<NattSocket> natt_;
   std::vector<UniqueFd> natt_fds_;  // our duplicates of the daemon's port-4500 sockets
   std::vector<std::unique_ptr<Source>> sources_;

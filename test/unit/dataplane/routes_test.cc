@@ -8,6 +8,7 @@
 
 #include "dataplane/userspace/netlink_route.h"
 #include "dataplane/userspace/route_manager.h"
+#include "fake_routes.h"
 
 namespace vpngw::dataplane::userspace {
 namespace {
@@ -81,30 +82,8 @@ TEST(NetlinkRoute, ParsesAcknowledgements) {
   EXPECT_EQ(parseNetlinkAck(ByteView(reply).first(10), 9), std::nullopt) << "truncated";
 }
 
-class FakeRoutes final : public RouteOps {
- public:
-  Status add(const RouteSpec& r) override {
-    log.push_back("add " + r.dst.toString() + (r.prefsrc ? " src " + r.prefsrc->toString() : ""));
-    if (r.prefsrc && refuse_source) {
-      return makeError("Invalid argument");
-    }
-    return {};
-  }
-  Status remove(const RouteSpec& r) override {
-    log.push_back("del " + r.dst.toString());
-    return {};
-  }
-  bool refuse_source = false;
-  std::vector<std::string> log;
-};
-
-std::vector<Subnet> subnets(std::initializer_list<std::string_view> list) {
-  std::vector<Subnet> out;
-  for (auto s : list) {
-    out.push_back(*Subnet::parse(s));
-  }
-  return out;
-}
+using test::FakeRoutes;
+using test::subnets;
 
 TEST(RouteManager, AddsOnFirstUserAndRemovesWithTheLast) {
   FakeRoutes ops;
