@@ -1,5 +1,7 @@
 #include "cli/serve_command.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <exception>
@@ -36,6 +38,10 @@ std::optional<LogLevel> parseLogLevel(std::string_view text) {
 }
 
 int runServe(const ServeOptions& options, std::ostream& err) {
+  // The API serves from up to 64 threads; glibc would give each its own malloc arena, which
+  // keeps what it freed (219 MB resident after 1000 tunnel creates, 58 MB with 2 arenas). A few
+  // arenas are plenty for a control plane (the data plane allocates nothing per packet).
+  ::mallopt(M_ARENA_MAX, 2);
   // The file alone must be valid before anything starts (its errors name its lines).
   std::optional<ike::Config> file_config;
   if (!options.config_path.empty()) {
