@@ -126,7 +126,7 @@ CLI::App* addResourceCommands(CLI::App& app, const std::string& noun, const std:
     config->add_option("ref", rc.cmd.refs, "Id or name")->required()->expected(1);
     config
         ->add_option("--format", rc.cmd.format,
-                     "strongswan | swanctl | libreswan | cisco-ios | huawei")
+                     "strongswan | swanctl | libreswan | cisco-ios | huawei | h3c")
         ->required();
     config->add_option("-o,--output", rc.cmd.output, "Write to this file");
     verb("reset", "Tear down and renegotiate now")

@@ -10,11 +10,12 @@ namespace vpngw::render {
 
 namespace {
 
-bool ciscoGroupV1(uint16_t g) {
+// `group` of crypto isakmp policy, crypto ikev2 proposal and `set pfs`: the same list for both
+// versions (no curve25519, which IOS XE's IKEv2 proposal model does not offer either).
+bool ciscoGroup(uint16_t g) {
   return g == 1 || g == 2 || g == 5 || g == 14 || g == 15 || g == 16 || g == 19 || g == 20 ||
          g == 21 || g == 24;
 }
-bool ciscoGroupV2(uint16_t g) { return ciscoGroupV1(g) || g == 31; }
 
 std::string isakmpEncryption(ike::Encryption e) {
   switch (e) {
@@ -126,13 +127,11 @@ std::string mask(const Subnet& s) { return s.address.toString() + " " + wildcard
 
 Result<std::string> renderCiscoIos(const PeerView& v) {
   const bool v1 = v.version == ike::IkeVersion::V1;
-  if (v1 && !ciscoGroupV1(v.ike.dh_group)) {
-    return makeError("Cisco IOS IKEv1 has no DH group " + std::to_string(v.ike.dh_group));
+  if (!ciscoGroup(v.ike.dh_group)) {
+    return makeError(std::string("Cisco IOS ") + (v1 ? "IKEv1" : "IKEv2") + " has no DH group " +
+                     std::to_string(v.ike.dh_group));
   }
-  if (!v1 && !ciscoGroupV2(v.ike.dh_group)) {
-    return makeError("Cisco IOS IKEv2 has no DH group " + std::to_string(v.ike.dh_group));
-  }
-  if (v.ipsec.pfs_group && !ciscoGroupV2(*v.ipsec.pfs_group)) {
+  if (v.ipsec.pfs_group && !ciscoGroup(*v.ipsec.pfs_group)) {
     return makeError("Cisco IOS has no PFS group " + std::to_string(*v.ipsec.pfs_group));
   }
   if (v1 && ike::isAead(v.ike.encryption)) {

@@ -1,5 +1,7 @@
 #include "render/peer_config_renderers.h"
 
+#include <utility>
+
 #include "render/renderers.h"
 
 namespace vpngw::render {
@@ -17,9 +19,15 @@ constexpr Format kFormats[] = {
     {"libreswan", renderLibreswanConf},
     {"cisco-ios", renderCiscoIos},
     {"huawei", renderHuaweiVrp},
+    {"h3c", renderH3cComware},
 };
 
 }  // namespace
+
+PeerConfigRenderers::PeerConfigRenderers()
+    : PeerConfigRenderers([] { return std::chrono::system_clock::now(); }) {}
+
+PeerConfigRenderers::PeerConfigRenderers(Clock clock) : clock_(std::move(clock)) {}
 
 std::vector<std::string> PeerConfigRenderers::formats() const {
   std::vector<std::string> out;
@@ -33,7 +41,7 @@ Result<std::string> PeerConfigRenderers::render(const api::PeerConfigInput& inpu
                                                 const std::string& format) {
   for (const Format& f : kFormats) {
     if (format == f.name) {
-      return f.render(peerView(input));
+      return f.render(peerView(input, clock_()));
     }
   }
   std::string known;

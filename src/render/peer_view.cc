@@ -1,5 +1,7 @@
 #include "render/peer_view.h"
 
+#include <ctime>
+
 namespace vpngw::render {
 
 std::vector<std::pair<Subnet, Subnet>> PeerView::pairs() const {
@@ -12,7 +14,20 @@ std::vector<std::pair<Subnet, Subnet>> PeerView::pairs() const {
   return out;
 }
 
-PeerView peerView(const api::PeerConfigInput& input) {
+namespace {
+
+std::string utcText(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+PeerView peerView(const api::PeerConfigInput& input, std::chrono::system_clock::time_point now) {
   const ike::TunnelConfig& t = input.tunnel;
   PeerView v;
   v.name = t.name;
@@ -34,6 +49,7 @@ PeerView peerView(const api::PeerConfigInput& input) {
   v.ipsec = t.ipsec;
   v.dpd = t.dpd;
   v.psk.assign(t.psk.begin(), t.psk.end());
+  v.generated_at = utcText(now);
   return v;
 }
 
@@ -54,6 +70,7 @@ std::string wildcard(const Subnet& s) { return Ipv4{~s.mask()}.toString(); }
 std::vector<std::string> headerLines(const PeerView& v, std::string_view format) {
   std::vector<std::string> lines{
       "vpngw peer configuration for tunnel " + v.name + " (" + std::string(format) + ")",
+      "Generated " + v.generated_at + " from the tunnel's current settings.",
       "Written from the peer's side: local = this device, remote = the vpngw gateway " +
           v.remote_address.toString() + ".",
       "It contains the pre-shared key: keep it secret."};

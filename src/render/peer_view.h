@@ -1,6 +1,7 @@
 #pragma once
 // A tunnel seen from the peer device (spec §6): what vpngw calls local is the peer's remote and
 // the other way round. The renderers write this view in each vendor's syntax.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,12 +33,13 @@ struct PeerView {
   ike::IpsecPolicy ipsec;
   ike::DpdPolicy dpd;
   std::string psk;
+  std::string generated_at;  // UTC, "2026-01-02T03:04:05Z"
 
   // Every (local, remote) subnet pair, for syntaxes with one selector pair per SA.
   std::vector<std::pair<Subnet, Subnet>> pairs() const;
 };
 
-PeerView peerView(const api::PeerConfigInput& input);
+PeerView peerView(const api::PeerConfigInput& input, std::chrono::system_clock::time_point now);
 
 // Helpers shared by the renderers.
 std::string joinSubnets(const std::vector<Subnet>& subnets, std::string_view separator);

@@ -13,5 +13,6 @@ Result<std::string> renderSwanctlConf(const PeerView& v);          // "swanctl"
 Result<std::string> renderLibreswanConf(const PeerView& v);        // "libreswan"
 Result<std::string> renderCiscoIos(const PeerView& v);             // "cisco-ios"
 Result<std::string> renderHuaweiVrp(const PeerView& v);            // "huawei"
+Result<std::string> renderH3cComware(const PeerView& v);           // "h3c"
 
 }  // namespace vpngw::render

@@ -4,7 +4,9 @@
 // VPNGW_UPDATE_GOLDEN=1 rewrites the golden files (review the diff line by line).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -83,7 +85,32 @@ std::map<std::string, api::PeerConfigInput> cases() {
     in.tunnel.dpd.action = ike::DpdAction::Hold;
     c["v2-route-gcm-any-peer"] = in;
   }
+  {  // IKEv2 with AH, DH 20, one SA per subnet pair (two local subnets), shorter lifetimes,
+     // DPD action clear with a longer delay
+    auto in = base();
+    in.tunnel.local_subnets = {net("10.1.0.0/24"), net("10.1.8.0/22")};
+    in.tunnel.child_sa_per_subnet_pair = true;
+    in.tunnel.ike.encryption = ike::Encryption::Aes256;
+    in.tunnel.ike.authentication = ike::Hash::Sha384;
+    in.tunnel.ike.dh_group = 20;
+    in.tunnel.ike.lifetime = std::chrono::seconds(28800);
+    in.tunnel.ipsec.protocol = ike::IpsecProtocol::Ah;
+    in.tunnel.ipsec.encryption = std::nullopt;
+    in.tunnel.ipsec.authentication = ike::Hash::Sha256;
+    in.tunnel.ipsec.pfs_group = 20;
+    in.tunnel.ipsec.lifetime = std::chrono::seconds(3600);
+    in.tunnel.dpd.delay = std::chrono::seconds(30);
+    in.tunnel.dpd.timeout = std::chrono::seconds(120);
+    in.tunnel.dpd.action = ike::DpdAction::Clear;
+    c["v2-ah-per-pair-dpd-clear"] = in;
+  }
   return c;
+}
+
+// A fixed "generated" time for the golden files: 2026-03-04T05:06:07Z.
+PeerConfigRenderers fixedClock() {
+  return PeerConfigRenderers(
+      [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1772600767)); });
 }
 
 std::string readFile(const std::string& path) {
@@ -94,7 +121,7 @@ std::string readFile(const std::string& path) {
 }
 
 TEST(Render, EveryFormatMatchesItsGoldenFile) {
-  PeerConfigRenderers r;
+  PeerConfigRenderers r = fixedClock();
   const bool update = std::getenv("VPNGW_UPDATE_GOLDEN") != nullptr;
   int compared = 0;
   for (const auto& [name, in] : cases()) {
@@ -109,7 +136,7 @@ TEST(Render, EveryFormatMatchesItsGoldenFile) {
       ++compared;
     }
   }
-  EXPECT_EQ(compared, 20);
+  EXPECT_EQ(compared, 30);
 }
 
 TEST(Render, MirrorsAddressesSubnetsAndIds) {
@@ -126,6 +153,46 @@ TEST(Render, MirrorsAddressesSubnetsAndIds) {
   EXPECT_NE(text->find("secret = \"golden-psk-0123456789\""), std::string::npos);
 }
 
+TEST(Render, MirrorsIdentities) {
+  PeerConfigRenderers r = fixedClock();
+  auto in = base();
+  in.tunnel.ike.dh_group = 14;
+  in.tunnel.ike.local_id = ike::Identity::parse("vpngw.example.net");  // ours -> peer's remote
+  auto text = r.render(in, "strongswan");
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("leftid=198.18.1.2\n"), std::string::npos);  // default: its address
+  EXPECT_NE(text->find("rightid=@vpngw.example.net\n"), std::string::npos);
+  EXPECT_NE(text->find("198.18.1.2 @vpngw.example.net : PSK"), std::string::npos);
+  auto cisco = r.render(in, "cisco-ios");
+  ASSERT_TRUE(cisco.ok());
+  EXPECT_NE(cisco->find("match identity remote fqdn vpngw.example.net\n"), std::string::npos);
+  auto huawei = r.render(in, "huawei");
+  ASSERT_TRUE(huawei.ok());
+  EXPECT_NE(huawei->find(" remote-id-type fqdn\n remote-id vpngw.example.net\n"),
+            std::string::npos);
+}
+
+TEST(Render, HeaderNamesTunnelTimeAndSecret) {
+  PeerConfigRenderers r;  // the real clock
+  auto in = base();
+  in.tunnel.name = "branch-7";
+  in.tunnel.ike.dh_group = 14;
+  in.tunnel.ipsec.pfs_group = 14;
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  const std::string year = "Generated " + std::to_string(tm.tm_year + 1900) + "-";
+  for (const auto& format : r.formats()) {
+    auto text = r.render(in, format);
+    ASSERT_TRUE(text.ok()) << format << ": " << text.error().message;
+    const std::string head = text->substr(0, text->find("keep it secret"));
+    EXPECT_NE(head.find("for tunnel branch-7"), std::string::npos) << format;
+    EXPECT_NE(head.find(year), std::string::npos) << format;
+    EXPECT_NE(head.find("contains the pre-shared key"), std::string::npos) << format;
+    EXPECT_NE(text->find("golden-psk-0123456789"), std::string::npos) << format;
+  }
+}
+
 TEST(Render, RefusesWhatAFormatCannotExpress) {
   PeerConfigRenderers r;
   auto in = base();  // DH 2
@@ -136,6 +203,38 @@ TEST(Render, RefusesWhatAFormatCannotExpress) {
   EXPECT_FALSE(r.render(in, "huawei").ok());
   in.tunnel.ike.version = ike::IkeVersion::V1;
   EXPECT_FALSE(r.render(in, "cisco-ios").ok());  // curve25519 in IKEv1
+  auto gcm_v1 = base();
+  gcm_v1.tunnel.ike.version = ike::IkeVersion::V1;
+  gcm_v1.tunnel.ike.encryption = ike::Encryption::Aes128Gcm16;
+  auto cisco_gcm = r.render(gcm_v1, "cisco-ios");
+  ASSERT_FALSE(cisco_gcm.ok());
+  EXPECT_NE(cisco_gcm.error().message.find("AES-GCM"), std::string::npos);
+  auto gcm_v2 = base();
+  gcm_v2.tunnel.ike.encryption = ike::Encryption::Aes256Gcm16;
+  EXPECT_TRUE(r.render(gcm_v2, "cisco-ios").ok());  // IKEv2 proposals have aes-gcm-256
+  EXPECT_FALSE(r.render(gcm_v2, "huawei").ok());
+  EXPECT_TRUE(r.render(gcm_v2, "h3c").ok());  // ikev2 proposal: encryption aes-gcm-256
+  auto h3c_gcm = r.render(gcm_v1, "h3c");
+  ASSERT_FALSE(h3c_gcm.ok());
+  EXPECT_NE(h3c_gcm.error().message.find("AES-GCM"), std::string::npos);
+  auto x25519 = base();
+  x25519.tunnel.ike.dh_group = 31;
+  x25519.tunnel.ipsec.pfs_group = 31;
+  auto cisco31 = r.render(x25519, "cisco-ios");
+  ASSERT_FALSE(cisco31.ok());
+  EXPECT_NE(cisco31.error().message.find("DH group 31"), std::string::npos);
+  EXPECT_FALSE(r.render(x25519, "h3c").ok());
+  EXPECT_TRUE(r.render(x25519, "swanctl").ok());    // curve25519
+  EXPECT_TRUE(r.render(x25519, "libreswan").ok());  // dh31
+  auto pfs24 = base();
+  pfs24.tunnel.ike.dh_group = 14;
+  pfs24.tunnel.ipsec.pfs_group = 24;
+  auto ls24 = r.render(pfs24, "libreswan");
+  ASSERT_FALSE(ls24.ok());
+  EXPECT_NE(ls24.error().message.find("DH group 24"), std::string::npos);
+  auto hw24 = r.render(pfs24, "huawei");
+  ASSERT_FALSE(hw24.ok());
+  EXPECT_NE(hw24.error().message.find("PFS group 24"), std::string::npos);
   auto unknown = r.render(base(), "juniper");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("one of: strongswan"), std::string::npos);
