@@ -14,7 +14,7 @@ namespace vpngw::cli {
 
 namespace {
 
-using Json = nlohmann::json;
+using ApiJson = nlohmann::json;
 
 std::string readFile(const std::string& path, bool& ok) {
   std::ifstream f(path);
@@ -24,17 +24,17 @@ std::string readFile(const std::string& path, bool& ok) {
   return s.str();
 }
 
-Json fromYaml(const YAML::Node& n) {
+ApiJson fromYaml(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map: {
-      Json o = Json::object();
+      ApiJson o = ApiJson::object();
       for (const auto& kv : n) {
         o[kv.first.as<std::string>()] = fromYaml(kv.second);
       }
       return o;
     }
     case YAML::NodeType::Sequence: {
-      Json a = Json::array();
+      ApiJson a = ApiJson::array();
       for (const auto& v : n) {
         a.push_back(fromYaml(v));
       }
@@ -48,13 +48,13 @@ Json fromYaml(const YAML::Node& n) {
 }
 
 // A --set value: JSON when it parses as JSON (numbers, true, lists), else the text itself.
-Json setValue(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json(text) : j;
+ApiJson setValue(const std::string& text) {
+  ApiJson j = ApiJson::parse(text, nullptr, false);
+  return j.is_discarded() ? ApiJson(text) : j;
 }
 
-std::optional<Json> buildBody(const ResourceCommand& cmd, std::ostream& err) {
-  Json body = Json::object();
+std::optional<ApiJson> buildBody(const ResourceCommand& cmd, std::ostream& err) {
+  ApiJson body = ApiJson::object();
   if (!cmd.from_file.empty()) {
     bool ok = false;
     std::string text = readFile(cmd.from_file, ok);
@@ -62,7 +62,7 @@ std::optional<Json> buildBody(const ResourceCommand& cmd, std::ostream& err) {
       err << "vpngw: cannot read " << cmd.from_file << "\n";
       return std::nullopt;
     }
-    body = Json::parse(text, nullptr, false);
+    body = ApiJson::parse(text, nullptr, false);
     if (body.is_discarded()) {
       try {
         body = fromYaml(YAML::Load(text));
@@ -88,7 +88,7 @@ std::optional<Json> buildBody(const ResourceCommand& cmd, std::ostream& err) {
       err << "vpngw: --set " << s << ": expected KEY=VALUE\n";
       return std::nullopt;
     }
-    Json* at = &body;
+    ApiJson* at = &body;
     std::string key = s.substr(0, eq);
     for (size_t dot; (dot = key.find('.')) != std::string::npos; key = key.substr(dot + 1)) {
       at = &(*at)[key.substr(0, dot)];
@@ -98,7 +98,7 @@ std::optional<Json> buildBody(const ResourceCommand& cmd, std::ostream& err) {
   return body;
 }
 
-std::string text(const Json& j) {
+std::string text(const ApiJson& j) {
   if (j.is_null()) {
     return "-";
   }
@@ -153,7 +153,7 @@ std::vector<Column> columnsOf(ResourceKind k) {
   return {};
 }
 
-void printTable(ResourceKind kind, const Json& items, std::ostream& out) {
+void printTable(ResourceKind kind, const ApiJson& items, std::ostream& out) {
   auto cols = columnsOf(kind);
   std::vector<std::vector<std::string>> rows;
   std::vector<size_t> width;
@@ -163,7 +163,7 @@ void printTable(ResourceKind kind, const Json& items, std::ostream& out) {
   for (const auto& item : items) {
     std::vector<std::string> row;
     for (size_t i = 0; i < cols.size(); ++i) {
-      row.push_back(text(item.value(cols[i].field, Json())));
+      row.push_back(text(item.value(cols[i].field, ApiJson())));
       width[i] = std::max(width[i], row.back().size());
     }
     rows.push_back(std::move(row));
@@ -188,7 +188,7 @@ void printTable(ResourceKind kind, const Json& items, std::ostream& out) {
   }
 }
 
-void printObject(const Json& j, const std::string& prefix, std::ostream& out) {
+void printObject(const ApiJson& j, const std::string& prefix, std::ostream& out) {
   for (const auto& [k, v] : j.items()) {
     if (v.is_object()) {
       printObject(v, prefix + k + ".", out);
@@ -200,14 +200,14 @@ void printObject(const Json& j, const std::string& prefix, std::ostream& out) {
 
 // Answers with the API's JSON (--json) or a short human line / table; returns the exit code.
 int finish(const ApiResponse& r, bool json, std::ostream& out, std::ostream& err,
-           const std::function<void(const Json&)>& human) {
+           const std::function<void(const ApiJson&)>& human) {
   int code = exitCodeFor(r);
   if (code != kExitOk) {
     printApiError(r, err);
     return code;
   }
   if (json) {
-    out << (r.json.is_null() ? Json::object() : r.json).dump(2) << "\n";
+    out << (r.json.is_null() ? ApiJson::object() : r.json).dump(2) << "\n";
   } else {
     human(r.json);
   }
@@ -263,7 +263,7 @@ int runResource(const ApiOptions& api, const ResourceCommand& cmd, std::ostream&
     }
     auto r = cmd.verb == "create" ? client.call("POST", base, *body)
                                   : client.call("PATCH", base + "/" + one(), *body);
-    return finish(r, cmd.json, out, err, [&](const Json& j) {
+    return finish(r, cmd.json, out, err, [&](const ApiJson& j) {
       out << (cmd.verb == "create" ? "created " : "updated ") << j.value("id", "") << " ("
           << j.value("name", "") << ")\n";
     });
@@ -274,10 +274,10 @@ int runResource(const ApiOptions& api, const ResourceCommand& cmd, std::ostream&
       out << r.body;
       return kExitOk;
     }
-    return finish(r, cmd.json, out, err, [&](const Json& j) {
-      printTable(cmd.kind, j.value("items", Json::array()), out);
+    return finish(r, cmd.json, out, err, [&](const ApiJson& j) {
+      printTable(cmd.kind, j.value("items", ApiJson::array()), out);
       out << j.value("total", 0) << " total";
-      if (j.value("total", size_t{0}) > j.value("items", Json::array()).size()) {
+      if (j.value("total", size_t{0}) > j.value("items", ApiJson::array()).size()) {
         out << " (page " << j.value("page", 1) << ", " << j.value("per_page", 0) << " per page)";
       }
       out << "\n";
@@ -285,22 +285,22 @@ int runResource(const ApiOptions& api, const ResourceCommand& cmd, std::ostream&
   }
   if (cmd.verb == "show") {
     auto r = client.call("GET", base + "/" + one());
-    return finish(r, cmd.json, out, err, [&](const Json& j) { printObject(j, "", out); });
+    return finish(r, cmd.json, out, err, [&](const ApiJson& j) { printObject(j, "", out); });
   }
   if (cmd.verb == "delete") {
     ApiResponse r = cmd.refs.size() == 1
                         ? client.call("DELETE", base + "/" + one())
-                        : client.call("POST", base + ":batch-delete", Json{{"ids", cmd.refs}});
-    return finish(r, cmd.json, out, err, [&](const Json&) {
+                        : client.call("POST", base + ":batch-delete", ApiJson{{"ids", cmd.refs}});
+    return finish(r, cmd.json, out, err, [&](const ApiJson&) {
       for (const auto& ref : cmd.refs) {
         out << "deleted " << ref << "\n";
       }
     });
   }
   if (cmd.verb == "reset") {
-    auto r = client.call("POST", base + "/" + one() + "/reset", Json::object());
+    auto r = client.call("POST", base + "/" + one() + "/reset", ApiJson::object());
     return finish(r, cmd.json, out, err,
-                  [&](const Json&) { out << "reset requested for " << one() << "\n"; });
+                  [&](const ApiJson&) { out << "reset requested for " << one() << "\n"; });
   }
   if (cmd.verb == "config") {
     auto r = client.call("GET", base + "/" + one() + "/config?format=" + cmd.format);
@@ -335,9 +335,9 @@ int runApply(const ApiOptions& api, const ApplyCommand& cmd, std::ostream& out, 
   ApiClient client(api);
   auto r = client.call("POST", std::string("/v1/apply") + (cmd.prune ? "?prune=true" : ""), nullptr,
                        text, "application/yaml");
-  return finish(r, cmd.json, out, err, [&](const Json& j) {
+  return finish(r, cmd.json, out, err, [&](const ApiJson& j) {
     for (const char* what : {"created", "updated", "deleted", "unchanged"}) {
-      for (const auto& e : j.value(what, Json::array())) {
+      for (const auto& e : j.value(what, ApiJson::array())) {
         out << what << " " << e.value("kind", "") << " " << e.value("name", "") << " ("
             << e.value("id", "") << ")\n";
       }

@@ -49,6 +49,10 @@ class Backend {
   virtual void install(const ChildSa& sa) = 0;
   // Removes the SA whose inbound SPI is spi_in (and its outbound half).
   virtual void remove(uint32_t spi_in) = 0;
+  // The SA whose inbound SPI is spi_in was replaced by a rekey: it sends no more (its successor
+  // does) but still decrypts what arrives until remove(spi_in), because the peer may keep
+  // sending on it until its own Delete exchange ends (strongSwan's libipsec does).
+  virtual void retire(uint32_t spi_in) { remove(spi_in); }
   virtual SaCounters counters(uint32_t spi_in) const = 0;
   // The peer of the SA whose inbound SPI is spi_in now sends from remote (a NAT mapping
   // changed, RFC 7296 §2.23): its outbound packets go there from now on, keys and sequence

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
 #include "base/unique_fd.h"
 
 namespace vpngw::engine {
@@ -15,8 +16,6 @@ namespace {
 
 // A status document is small; this only bounds memory if something else listens there.
 constexpr size_t kMaxResponse = 64u << 20;
-
-std::string errnoText(int err) { return std::strerror(err); }
 
 // Waits until fd is ready for events or the deadline passes.
 bool waitFor(int fd, short events, TimePoint deadline) {

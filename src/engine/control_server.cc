@@ -8,13 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
 #include "engine/control_protocol.h"
 
 namespace vpngw::engine {
 
 namespace {
-
-std::string errnoText(int err) { return std::strerror(err); }
 
 Result<sockaddr_un> unixAddress(const std::string& path) {
   sockaddr_un sa{};

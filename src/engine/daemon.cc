@@ -34,17 +34,18 @@ constexpr Duration kMaxWait = 1000ms;
 // status changes update their tunnel's entry at once.
 constexpr Duration kStatusSnapshotInterval = 1000ms;
 
-// Feeds IKE datagrams to the engine with the time they were read.
-class EngineSink final : public IkeSink {
+}  // namespace
+
+// Feeds IKE datagrams to the engine with the time they were read. (Not in the anonymous
+// namespace: Daemon::Impl, which has external linkage, holds one.)
+class DaemonEngineSink final : public IkeSink {
  public:
-  explicit EngineSink(ike::Engine& engine) : engine_(engine) {}
+  explicit DaemonEngineSink(ike::Engine& engine) : engine_(engine) {}
   void onIke(ike::Datagram datagram) override { engine_.handleDatagram(datagram, monotonicNow()); }
 
  private:
   ike::Engine& engine_;
 };
-
-}  // namespace
 
 class Daemon::Impl {
  public:
@@ -159,7 +160,7 @@ class Daemon::Impl {
   RuntimeOutput output_;
   DroppingEspSink dropping_esp_;
   ike::Engine engine_;
-  EngineSink ike_sink_;
+  DaemonEngineSink ike_sink_;
   DatagramRouter router_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<SignalFd> signals_;

@@ -42,6 +42,11 @@ void RuntimeOutput::removeChildSa(const std::string& tunnel, uint32_t spi_in) {
   logger_.debug("dataplane", "tunnel " + tunnel + ": CHILD SA removed, in " + childSpiHex(spi_in));
 }
 
+void RuntimeOutput::retireChildSa(const std::string& tunnel, uint32_t spi_in) {
+  backend_.retire(spi_in);
+  logger_.debug("dataplane", "tunnel " + tunnel + ": CHILD SA retired, in " + childSpiHex(spi_in));
+}
+
 void RuntimeOutput::childSaPeerMoved(const std::string& tunnel, uint32_t spi_in,
                                      const Endpoint& local, const Endpoint& remote) {
   (void)local;  // the SA keeps its local address; only the NAT's mapping of the peer changed

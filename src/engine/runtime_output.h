@@ -30,6 +30,7 @@ class RuntimeOutput final : public ike::Output {
   void send(const ike::Datagram& datagram) override;
   void installChildSa(const dataplane::ChildSa& sa) override;
   void removeChildSa(const std::string& tunnel, uint32_t spi_in) override;
+  void retireChildSa(const std::string& tunnel, uint32_t spi_in) override;
   void statusChanged(const ike::TunnelStatus& status) override;
   void childSaPeerMoved(const std::string& tunnel, uint32_t spi_in, const Endpoint& local,
                         const Endpoint& remote) override;

@@ -8,13 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
 #include "engine/sockaddr.h"
 
 namespace vpngw::engine {
 
 namespace {
-
-std::string errnoText(int err) { return std::strerror(err); }
 
 // Larger buffers absorb bursts (many peers retransmitting at once). SO_*BUFFORCE works only
 // with CAP_NET_ADMIN; otherwise the kernel caps at net.core.[rw]mem_max.

@@ -8,6 +8,7 @@
 
 #include "base/byte_io.h"
 #include "ike/engine_impl.h"
+#include "ike/notify.h"
 #include "ike/traffic_selectors.h"
 
 namespace vpngw::ike {
@@ -16,11 +17,6 @@ namespace v2 = wire::v2;
 using wire::ExchangeType;
 
 namespace {
-
-v2::Payload notify(uint16_t type, Bytes data = {}) {
-  return {wire::payload::kNotify, false,
-          v2::NotifyPayload{wire::ProtocolId::None, {}, type, std::move(data)}};
-}
 
 std::string joinRanges(const std::vector<Ipv4Range>& r) {
   std::string out;
@@ -368,6 +364,35 @@ void Engine::Impl::removeChild(IkeSa& sa, uint32_t spi_in) {
       return;
     }
   }
+}
+
+void Engine::Impl::removeReplacedChild(IkeSa& sa, uint32_t spi_in, TimePoint now) {
+  auto it = std::find_if(sa.children.begin(), sa.children.end(),
+                         [spi_in](const ChildSaState& c) { return c.spi_in == spi_in; });
+  if (it == sa.children.end()) {
+    return;
+  }
+  const bool replaced =
+      std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSaState& c) {
+        return c.spi_in != spi_in && c.local_ts == it->local_ts && c.remote_ts == it->remote_ts;
+      });
+  if (!replaced) {
+    removeChild(sa, spi_in);
+    return;
+  }
+  output_.retireChildSa(sa.tunnel, spi_in);
+  child_owner_[spi_in] = 0;  // reserved until the grace period ends
+  retired_children_[spi_in] = sa.tunnel;
+  sa.children.erase(it);
+  schedule({now + kRetiredChildGrace, TimerKind::ChildRetired, 0, sa.tunnel, spi_in});
+}
+
+void Engine::Impl::flushRetiredChildren() {
+  for (const auto& [spi, tunnel] : retired_children_) {
+    output_.removeChildSa(tunnel, spi);
+    child_owner_.erase(spi);
+  }
+  retired_children_.clear();
 }
 
 void Engine::Impl::sendCreateChild(IkeSa& sa, Tunnel& t, PendingChild c, TimePoint now) {

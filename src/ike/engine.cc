@@ -633,6 +633,15 @@ void Engine::Impl::handleTimers(TimePoint now) {
         }
         break;
       }
+      case TimerKind::ChildRetired: {
+        auto it = retired_children_.find(e.spi);
+        if (it != retired_children_.end()) {
+          output_.removeChildSa(it->second, it->first);
+          child_owner_.erase(it->first);
+          retired_children_.erase(it);
+        }
+        break;
+      }
       case TimerKind::IkeExpire: {
         IkeSa* sa = findSa(e.sa_key);
         if (sa != nullptr &&
@@ -889,6 +898,7 @@ void Engine::Impl::shutdown(TimePoint now) {
   for (uint64_t k : keys) {
     destroySa(k);
   }
+  flushRetiredChildren();
   while (!timers_.empty()) {
     timers_.pop();
   }

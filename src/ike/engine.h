@@ -26,6 +26,10 @@ struct Datagram {
   Bytes data;       // the IKE message (for port 4500 without the 4-byte non-ESP marker)
 };
 
+// How long a CHILD SA replaced by a rekey keeps decrypting after its Delete exchange: covers
+// packets in flight and a peer that sends on the old SA until its side of the Delete ends.
+inline constexpr Duration kRetiredChildGrace{2000};
+
 class Output {
  public:
   virtual ~Output() = default;
@@ -33,6 +37,12 @@ class Output {
   virtual void send(const Datagram& datagram) = 0;
   virtual void installChildSa(const dataplane::ChildSa& sa) = 0;
   virtual void removeChildSa(const std::string& tunnel, uint32_t spi_in) = 0;
+  // A CHILD SA replaced by a rekey: it must send no more but keep decrypting what the peer
+  // still sends on it until removeChildSa (a peer may use the old SA until its own Delete
+  // exchange ends; strongSwan's libipsec does).
+  virtual void retireChildSa(const std::string& tunnel, uint32_t spi_in) {
+    removeChildSa(tunnel, spi_in);
+  }
   // A tunnel's connection status changed (logging, routes, events).
   virtual void statusChanged(const TunnelStatus& status) { (void)status; }
   // The peer (behind a NAT) now sends from another address or port (RFC 7296 §2.23): the

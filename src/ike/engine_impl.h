@@ -212,7 +212,9 @@ enum class TimerKind {
   ChildVolume,  // a CHILD SA with a traffic-volume lifetime: compare its bytes with the limit
   IkeRekey,
   IkeExpire,
+  ChildRetired,  // the grace period of a CHILD SA replaced by a rekey ended
 };
+
 // How often the bytes of a CHILD SA with a traffic-volume lifetime are compared with it.
 inline constexpr Duration kVolumeCheckInterval{1000};
 
@@ -364,6 +366,11 @@ class Engine::Impl {
   void childVolumeCheck(IkeSa& sa, uint32_t spi_in, TimePoint now);
   // Removes one CHILD SA (and its data-plane state).
   void removeChild(IkeSa& sa, uint32_t spi_in);
+  // Removes a CHILD SA that a newer one with the same selectors replaced (a rekey): its
+  // outbound half stops now, its inbound half after kRetiredChildGrace. Other CHILD SAs are
+  // removed at once.
+  void removeReplacedChild(IkeSa& sa, uint32_t spi_in, TimePoint now);
+  void flushRetiredChildren();
   // After our rekey of `old` produced `fresh`: settle which SA goes (RFC 7296 §2.8.1).
   void finishRekey(IkeSa& sa, uint32_t old_spi, uint32_t fresh_spi, ByteView our_ni,
                    ByteView peer_nr, TimePoint now);
@@ -429,6 +436,9 @@ class Engine::Impl {
   // Our inbound CHILD SA SPIs in use or reserved, and the IKE SA (key) each belongs to (0 while
   // being negotiated). CHILD SA timers find their SA through it, across IKE SA rekeys.
   std::unordered_map<uint32_t, uint64_t> child_owner_;
+  // Inbound SPI -> tunnel of the CHILD SAs in their grace period (removeReplacedChild); their
+  // SPIs stay reserved in child_owner_ (owner 0) until then.
+  std::map<uint32_t, std::string> retired_children_;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
   EngineCounters counters_;
 };

@@ -9,6 +9,7 @@
 
 #include "base/byte_io.h"
 #include "ike/engine_impl.h"
+#include "ike/notify.h"
 #include "ike/traffic_selectors.h"
 
 namespace vpngw::ike {
@@ -27,10 +28,6 @@ bool sameIdentity(const Identity& a, const Identity& b) {
     return std::tolower(static_cast<unsigned char>(x)) ==
            std::tolower(static_cast<unsigned char>(y));
   });
-}
-
-v2::Payload notify(uint16_t type) {
-  return {wire::payload::kNotify, false, v2::NotifyPayload{wire::ProtocolId::None, {}, type, {}}};
 }
 
 std::string describeIdentity(const std::optional<Identity>& id) {

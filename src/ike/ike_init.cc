@@ -7,6 +7,7 @@
 #include "base/byte_io.h"
 #include "crypto/hash.h"
 #include "ike/engine_impl.h"
+#include "ike/notify.h"
 
 namespace vpngw::ike {
 
@@ -22,11 +23,6 @@ Bytes natHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& e) {
   w.u32(e.address.value);
   w.u16(e.port);
   return crypto::sha1(w.buffer());
-}
-
-v2::Payload notify(uint16_t type, Bytes data = {}) {
-  return {wire::payload::kNotify, false,
-          v2::NotifyPayload{wire::ProtocolId::None, {}, type, std::move(data)}};
 }
 
 Bytes groupBytes(uint16_t group) {

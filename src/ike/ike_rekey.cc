@@ -10,6 +10,7 @@
 // the four nonces is redundant and deleted by its initiator; the other one takes the CHILD SAs.
 #include "base/byte_io.h"
 #include "ike/engine_impl.h"
+#include "ike/notify.h"
 
 namespace vpngw::ike {
 
@@ -17,11 +18,6 @@ namespace v2 = wire::v2;
 using wire::ExchangeType;
 
 namespace {
-
-v2::Payload notify(uint16_t type, Bytes data = {}) {
-  return {wire::payload::kNotify, false,
-          v2::NotifyPayload{wire::ProtocolId::None, {}, type, std::move(data)}};
-}
 
 Bytes spiBytes(uint64_t spi) {
   ByteWriter w;

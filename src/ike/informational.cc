@@ -32,9 +32,7 @@ void Engine::Impl::respondInformational(IkeSa& sa, const v2::Message& m,
           Bytes in(4);
           storeU32(in.data(), it->spi_in);
           deleted_in.push_back(std::move(in));
-          output_.removeChildSa(sa.tunnel, it->spi_in);
-          child_owner_.erase(it->spi_in);
-          sa.children.erase(it);
+          removeReplacedChild(sa, it->spi_in, now);
           break;
         }
       }
@@ -88,7 +86,7 @@ void Engine::Impl::processInformationalResponse(IkeSa& sa, const OutstandingRequ
   }
   if (req.kind == RequestKind::DeleteChild) {
     // The peer answered with its half of the pair (or nothing if it had deleted it already).
-    removeChild(sa, req.delete_spi);
+    removeReplacedChild(sa, req.delete_spi, now);
   }
   pump(sa, now);
 }

@@ -121,8 +121,6 @@ std::string transformSet(const ike::IpsecPolicy& p) {
   return out;
 }
 
-std::string mask(const Subnet& s) { return s.address.toString() + " " + wildcard(s); }
-
 }  // namespace
 
 Result<std::string> renderCiscoIos(const PeerView& v) {
@@ -242,7 +240,7 @@ Result<std::string> renderCiscoIos(const PeerView& v) {
   }
   o << "ip access-list extended " << tag << "\n";
   for (const auto& [l, r] : v.pairs()) {
-    o << " permit ip " << mask(l) << " " << mask(r) << "\n";
+    o << " permit ip " << addressAndWildcard(l) << " " << addressAndWildcard(r) << "\n";
   }
   o << "!\n";
   o << "crypto map VPNGW 10 ipsec-isakmp\n";

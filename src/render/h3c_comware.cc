@@ -18,7 +18,7 @@ bool h3cGroup(uint16_t g) {
   return g == 1 || g == 2 || g == 5 || g == 14 || g == 19 || g == 20 || g == 24;
 }
 
-std::string cipher(ike::Encryption e) {
+std::string h3cCipher(ike::Encryption e) {
   switch (e) {
     case ike::Encryption::Des3:
       return "3des-cbc";
@@ -37,7 +37,7 @@ std::string cipher(ike::Encryption e) {
 }
 
 // IKEv2 integrity/prf and ESP/AH authentication.
-std::string hash(ike::Hash h) {
+std::string h3cHash(ike::Hash h) {
   switch (h) {
     case ike::Hash::Md5:
       return "md5";
@@ -54,9 +54,7 @@ std::string hash(ike::Hash h) {
 }
 
 // IKEv1 proposals call SHA-1 "sha".
-std::string ikev1Hash(ike::Hash h) { return h == ike::Hash::Sha1 ? "sha" : hash(h); }
-
-std::string mask(const Subnet& s) { return s.address.toString() + " " + wildcard(s); }
+std::string ikev1Hash(ike::Hash h) { return h == ike::Hash::Sha1 ? "sha" : h3cHash(h); }
 
 }  // namespace
 
@@ -84,8 +82,8 @@ Result<std::string> renderH3cComware(const PeerView& v) {
     o << "acl advanced 3101\n";
     int rule = 5;
     for (const auto& [l, r] : v.pairs()) {
-      o << " rule " << rule << " permit ip source " << mask(l) << " destination " << mask(r)
-        << "\n";
+      o << " rule " << rule << " permit ip source " << addressAndWildcard(l) << " destination "
+        << addressAndWildcard(r) << "\n";
       rule += 5;
     }
     o << "#\n";
@@ -94,14 +92,14 @@ Result<std::string> renderH3cComware(const PeerView& v) {
   o << " encapsulation-mode tunnel\n";
   if (v.ipsec.protocol == ike::IpsecProtocol::Ah) {
     o << " protocol ah\n";
-    o << " ah authentication-algorithm " << hash(v.ipsec.authentication.value_or(ike::Hash::Sha1))
-      << "\n";
+    o << " ah authentication-algorithm "
+      << h3cHash(v.ipsec.authentication.value_or(ike::Hash::Sha1)) << "\n";
   } else {
     o << " protocol esp\n";
     o << " esp encryption-algorithm "
-      << cipher(v.ipsec.encryption.value_or(ike::Encryption::Aes128)) << "\n";
+      << h3cCipher(v.ipsec.encryption.value_or(ike::Encryption::Aes128)) << "\n";
     if (v.ipsec.authentication) {
-      o << " esp authentication-algorithm " << hash(*v.ipsec.authentication) << "\n";
+      o << " esp authentication-algorithm " << h3cHash(*v.ipsec.authentication) << "\n";
     }
   }
   if (v.ipsec.pfs_group) {
@@ -115,7 +113,7 @@ Result<std::string> renderH3cComware(const PeerView& v) {
   const bool fqdn_remote = v.remote_id.type == ike::Identity::Type::Fqdn;
   if (v1) {
     o << "ike proposal 10\n";
-    o << " encryption-algorithm " << cipher(v.ike.encryption) << "\n";
+    o << " encryption-algorithm " << h3cCipher(v.ike.encryption) << "\n";
     o << " authentication-method pre-share\n";
     o << " authentication-algorithm " << ikev1Hash(v.ike.authentication) << "\n";
     o << " dh group" << v.ike.dh_group << "\n";
@@ -145,11 +143,11 @@ Result<std::string> renderH3cComware(const PeerView& v) {
     }
   } else {
     o << "ikev2 proposal " << tag << "\n";
-    o << " encryption " << cipher(v.ike.encryption) << "\n";
+    o << " encryption " << h3cCipher(v.ike.encryption) << "\n";
     if (!ike::isAead(v.ike.encryption)) {
-      o << " integrity " << hash(v.ike.authentication) << "\n";
+      o << " integrity " << h3cHash(v.ike.authentication) << "\n";
     }
-    o << " prf " << hash(v.ike.authentication) << "\n";
+    o << " prf " << h3cHash(v.ike.authentication) << "\n";
     o << " dh group" << v.ike.dh_group << "\n";
     o << "#\n";
     o << "ikev2 policy " << tag << "\n";

@@ -11,7 +11,7 @@ namespace vpngw::render {
 
 namespace {
 
-std::string hash(ike::Hash h) {
+std::string huaweiHash(ike::Hash h) {
   switch (h) {
     case ike::Hash::Md5:
       return "md5";
@@ -44,7 +44,7 @@ std::string hmac(ike::Hash h) {
   return "";
 }
 
-std::string cipher(ike::Encryption e) {
+std::string huaweiCipher(ike::Encryption e) {
   switch (e) {
     case ike::Encryption::Des3:
       return "3des";
@@ -65,8 +65,6 @@ std::string cipher(ike::Encryption e) {
 bool huaweiGroup(uint16_t g) {
   return g == 1 || g == 2 || g == 5 || g == 14 || g == 19 || g == 20 || g == 21;
 }
-
-std::string mask(const Subnet& s) { return s.address.toString() + " " + wildcard(s); }
 
 }  // namespace
 
@@ -93,8 +91,8 @@ Result<std::string> renderHuaweiVrp(const PeerView& v) {
     o << "acl number 3101\n";
     int rule = 5;
     for (const auto& [l, r] : v.pairs()) {
-      o << " rule " << rule << " permit ip source " << mask(l) << " destination " << mask(r)
-        << "\n";
+      o << " rule " << rule << " permit ip source " << addressAndWildcard(l) << " destination "
+        << addressAndWildcard(r) << "\n";
       rule += 5;
     }
     o << "#\n";
@@ -102,21 +100,21 @@ Result<std::string> renderHuaweiVrp(const PeerView& v) {
   o << "ipsec proposal " << tag << "\n";
   if (v.ipsec.protocol == ike::IpsecProtocol::Ah) {
     o << " transform ah\n";
-    o << " ah authentication-algorithm " << hash(v.ipsec.authentication.value_or(ike::Hash::Sha1))
-      << "\n";
+    o << " ah authentication-algorithm "
+      << huaweiHash(v.ipsec.authentication.value_or(ike::Hash::Sha1)) << "\n";
   } else {
     o << " transform esp\n";
     if (v.ipsec.authentication) {
-      o << " esp authentication-algorithm " << hash(*v.ipsec.authentication) << "\n";
+      o << " esp authentication-algorithm " << huaweiHash(*v.ipsec.authentication) << "\n";
     }
     o << " esp encryption-algorithm "
-      << cipher(v.ipsec.encryption.value_or(ike::Encryption::Aes128)) << "\n";
+      << huaweiCipher(v.ipsec.encryption.value_or(ike::Encryption::Aes128)) << "\n";
   }
   o << "#\n";
   o << "ike proposal 10\n";
-  o << " encryption-algorithm " << cipher(v.ike.encryption) << "\n";
+  o << " encryption-algorithm " << huaweiCipher(v.ike.encryption) << "\n";
   if (v1) {
-    o << " authentication-algorithm " << hash(v.ike.authentication) << "\n";
+    o << " authentication-algorithm " << huaweiHash(v.ike.authentication) << "\n";
   } else {  // IKEv2 names the integrity algorithm and the PRF separately
     o << " integrity-algorithm " << hmac(v.ike.authentication) << "\n";
     o << " prf " << hmac(v.ike.authentication) << "\n";

@@ -9,11 +9,6 @@ namespace vpngw::render {
 
 namespace {
 
-std::string idText(const ike::Identity& id) {
-  // libreswan: an FQDN id is written with "@" (otherwise it would be resolved).
-  return id.type == ike::Identity::Type::Fqdn ? "@" + id.value : id.value;
-}
-
 std::optional<std::string> libreswanDh(uint16_t group) {
   switch (group) {
     case 14:
@@ -126,7 +121,7 @@ Result<std::string> renderLibreswanConf(const PeerView& v) {
   o << "    salifetime=" << v.ipsec.lifetime.count() << "s\n";
   o << "    left=" << (v.local_address ? v.local_address->toString() : "%defaultroute") << "\n";
   if (v.local_address || v.local_id_explicit) {
-    o << "    leftid=" << idText(v.local_id) << "\n";
+    o << "    leftid=" << swanIdText(v.local_id) << "\n";
   }
   auto subnets = [&](const char* key, const std::vector<Subnet>& s) {
     if (v.route_mode) {
@@ -139,7 +134,7 @@ Result<std::string> renderLibreswanConf(const PeerView& v) {
   };
   subnets("leftsubnet", v.local_subnets);
   o << "    right=" << v.remote_address.toString() << "\n";
-  o << "    rightid=" << idText(v.remote_id) << "\n";
+  o << "    rightid=" << swanIdText(v.remote_id) << "\n";
   subnets("rightsubnet", v.remote_subnets);
   if (v.dpd.enabled) {
     o << "    dpddelay=" << v.dpd.delay.count() << "\n";
@@ -147,8 +142,8 @@ Result<std::string> renderLibreswanConf(const PeerView& v) {
     o << "    dpdaction=" << libreswanDpdAction(v.dpd.action) << "\n";
   }
   o << "\n# /etc/ipsec.d/" << v.name << ".secrets\n";
-  o << (v.local_address || v.local_id_explicit ? idText(v.local_id) : "%any") << " "
-    << idText(v.remote_id) << " : PSK \"" << v.psk << "\"\n";
+  o << (v.local_address || v.local_id_explicit ? swanIdText(v.local_id) : "%any") << " "
+    << swanIdText(v.remote_id) << " : PSK \"" << v.psk << "\"\n";
   return o.str();
 }
 

@@ -66,6 +66,7 @@ std::string joinSubnets(const std::vector<Subnet>& subnets, std::string_view sep
 
 std::string netmask(const Subnet& s) { return Ipv4{s.mask()}.toString(); }
 std::string wildcard(const Subnet& s) { return Ipv4{~s.mask()}.toString(); }
+std::string addressAndWildcard(const Subnet& s) { return s.address.toString() + " " + wildcard(s); }
 
 std::vector<std::string> headerLines(const PeerView& v, std::string_view format) {
   std::vector<std::string> lines{

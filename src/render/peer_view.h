@@ -47,6 +47,8 @@ std::string joinSubnets(const std::vector<Subnet>& subnets, std::string_view sep
 std::string netmask(const Subnet& s);
 // "0.0.0.255" (Cisco/Huawei ACL wildcard) for a /24.
 std::string wildcard(const Subnet& s);
+// "10.1.0.0 0.0.0.255": an ACL rule's address and wildcard.
+std::string addressAndWildcard(const Subnet& s);
 // The header comment lines (without the comment marker).
 std::vector<std::string> headerLines(const PeerView& v, std::string_view format);
 

@@ -9,12 +9,7 @@ namespace vpngw::render {
 
 namespace {
 
-std::string idText(const ike::Identity& id) {
-  // "@" makes strongSwan take the value as an FQDN as written (no DNS lookup).
-  return id.type == ike::Identity::Type::Fqdn ? "@" + id.value : id.value;
-}
-
-std::string dpdAction(ike::DpdAction a) {
+std::string ipsecConfDpdAction(ike::DpdAction a) {
   switch (a) {
     case ike::DpdAction::Restart:
       return "restart";
@@ -61,7 +56,7 @@ Result<std::string> renderStrongswanIpsecConf(const PeerView& v) {
   }
   o << "    left=" << (v.local_address ? v.local_address->toString() : "%defaultroute") << "\n";
   if (v.local_address || v.local_id_explicit) {
-    o << "    leftid=" << idText(v.local_id) << "\n";
+    o << "    leftid=" << swanIdText(v.local_id) << "\n";
   }
   if (v.route_mode) {
     o << "    # route mode: vpngw negotiates 0.0.0.0/0 on both sides; route the remote subnets\n"
@@ -72,12 +67,12 @@ Result<std::string> renderStrongswanIpsecConf(const PeerView& v) {
     o << "    leftsubnet=" << joinSubnets(v.local_subnets, ",") << "\n";
   }
   o << "    right=" << v.remote_address.toString() << "\n";
-  o << "    rightid=" << idText(v.remote_id) << "\n";
+  o << "    rightid=" << swanIdText(v.remote_id) << "\n";
   if (!v.route_mode && !split) {
     o << "    rightsubnet=" << joinSubnets(v.remote_subnets, ",") << "\n";
   }
   if (v.dpd.enabled) {
-    o << "    dpdaction=" << dpdAction(v.dpd.action) << "\n";
+    o << "    dpdaction=" << ipsecConfDpdAction(v.dpd.action) << "\n";
     o << "    dpddelay=" << v.dpd.delay.count() << "s\n";
     o << "    dpdtimeout=" << v.dpd.timeout.count() << "s\n";
   }
@@ -92,8 +87,8 @@ Result<std::string> renderStrongswanIpsecConf(const PeerView& v) {
     }
   }
   o << "\n# /etc/ipsec.secrets (or /etc/strongswan/ipsec.secrets)\n";
-  o << (v.local_address || v.local_id_explicit ? idText(v.local_id) : "%any") << " "
-    << idText(v.remote_id) << " : PSK \"" << v.psk << "\"\n";
+  o << (v.local_address || v.local_id_explicit ? swanIdText(v.local_id) : "%any") << " "
+    << swanIdText(v.remote_id) << " : PSK \"" << v.psk << "\"\n";
   return o.str();
 }
 

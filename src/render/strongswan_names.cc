@@ -94,4 +94,8 @@ std::optional<std::string> swanChildProposal(const ike::IpsecPolicy& p) {
   return out;
 }
 
+std::string swanIdText(const ike::Identity& id) {
+  return id.type == ike::Identity::Type::Fqdn ? "@" + id.value : id.value;
+}
+
 }  // namespace vpngw::render

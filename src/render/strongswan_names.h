@@ -15,5 +15,8 @@ std::optional<std::string> swanDhGroup(uint16_t group);  // modp1024, ecp256, cu
 std::optional<std::string> swanIkeProposal(const ike::IkePolicy& p);
 // ESP/AH proposal "aes128-sha1[-modp1024]" with the PFS group when set.
 std::optional<std::string> swanChildProposal(const ike::IpsecPolicy& p);
+// An identity as strongSwan and libreswan write it: "@" keeps an FQDN as written (no DNS
+// lookup).
+std::string swanIdText(const ike::Identity& id);
 
 }  // namespace vpngw::render

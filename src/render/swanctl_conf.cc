@@ -9,7 +9,7 @@ namespace vpngw::render {
 
 namespace {
 
-std::string dpdAction(ike::DpdAction a) {
+std::string swanctlDpdAction(ike::DpdAction a) {
   switch (a) {
     case ike::DpdAction::Restart:
       return "restart";
@@ -71,7 +71,7 @@ Result<std::string> renderSwanctlConf(const PeerView& v) {
       o << "        rekey_bytes = " << v.ipsec.lifetime_kilobytes * 1024 << "\n";
     }
     if (v.dpd.enabled) {
-      o << "        dpd_action = " << dpdAction(v.dpd.action) << "\n";
+      o << "        dpd_action = " << swanctlDpdAction(v.dpd.action) << "\n";
     }
     o << "        start_action = start\n";
     o << "      }\n";

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,16 @@ class RecordingOutput final : public Output {
     ++installs;
   }
   void removeChildSa(const std::string&, uint32_t spi_in) override {
+    if (retired.erase(spi_in) > 0) {
+      return;  // its removal was counted when it retired
+    }
     installed.erase(spi_in);
+    ++removals;
+  }
+  // A rekeyed SA leaves `installed` (it sends no more) and waits in `retired` until removed.
+  void retireChildSa(const std::string&, uint32_t spi_in) override {
+    installed.erase(spi_in);
+    retired.insert(spi_in);
     ++removals;
   }
   void statusChanged(const TunnelStatus& s) override { changes.push_back(s); }
@@ -51,6 +61,7 @@ class RecordingOutput final : public Output {
 
   std::deque<Datagram> sent;
   std::map<uint32_t, dataplane::ChildSa> installed;
+  std::set<uint32_t> retired;
   std::vector<TunnelStatus> changes;
   int installs = 0;
   int removals = 0;

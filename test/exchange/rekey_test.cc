@@ -114,6 +114,53 @@ TEST(ChildRekey, AnsweringSideDefersOutboundToTheNewSa) {
   EXPECT_FALSE(x.a.out.installed.begin()->second.outbound_after_peer) << "A initiated it";
 }
 
+// After a rekey the old SA leaves the outbound path at once on both sides but keeps decrypting
+// for kRetiredChildGrace (a peer such as strongSwan's libipsec sends on it until its own Delete
+// exchange ends), then it is removed.
+TEST(ChildRekey, ReplacedSaDecryptsForAGracePeriod) {
+  Exchange x;
+  TunnelSpec a = shortLived();
+  TunnelSpec b = mirror(a);
+  b.ipsec.lifetime = std::chrono::seconds(86400);  // only A rekeys
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  const auto first_a = spis(x.a);
+  const auto first_b = spis(x.b);
+  // Step until the rekey has happened on both sides.
+  for (int i = 0; i < 1000 && (spis(x.a) == first_a || spis(x.b) == first_b); ++i) {
+    x.advance(100ms, 100ms);
+  }
+  ASSERT_NE(spis(x.a), first_a);
+  ASSERT_NE(spis(x.b), first_b);
+  EXPECT_EQ(x.a.out.retired, first_a) << "the initiator of the rekey keeps its old inbound SA";
+  EXPECT_EQ(x.b.out.retired, first_b) << "so does the side that answered";
+  EXPECT_EQ(x.a.tunnel().child_sas.size(), 1u) << "a retired SA is not shown";
+  x.advance(kRetiredChildGrace + 200ms);
+  EXPECT_TRUE(x.a.out.retired.empty());
+  EXPECT_TRUE(x.b.out.retired.empty());
+  EXPECT_EQ(x.a.out.installed.size(), 1u);
+  EXPECT_EQ(x.b.out.installed.size(), 1u);
+}
+
+// A CHILD SA that is deleted without a successor (here: the tunnel's IKE SA is torn down) is
+// removed at once, not retired.
+TEST(ChildRekey, DeletedSaWithoutSuccessorIsRemovedAtOnce) {
+  Exchange x;
+  TunnelSpec a = shortLived();
+  TunnelSpec b = mirror(a);
+  b.initiator = false;
+  x.load(a, b);
+  x.deliver();
+  ASSERT_EQ(x.b.out.installed.size(), 1u);
+  x.a.engine.shutdown(x.now);
+  x.deliver();
+  EXPECT_TRUE(x.a.out.installed.empty());
+  EXPECT_TRUE(x.b.out.installed.empty());
+  EXPECT_TRUE(x.a.out.retired.empty());
+  EXPECT_TRUE(x.b.out.retired.empty());
+}
+
 // A traffic-volume lifetime: the CHILD SA is rekeyed once 90% of it has been carried (long
 // before its time lifetime), and an SA that reaches 100% without a rekey is dropped.
 TEST(ChildRekey, VolumeLifetimeTriggersRekeyAtNinetyPercent) {

@@ -71,8 +71,12 @@ class SaState {
   const std::vector<Subnet>& routes() const { return routes_; }
   const std::optional<Ipv4>& routeSource() const { return route_source_; }
   bool routeMode() const { return route_mode_; }
-  // Ranks below every other SA with the same selectors in the SPD (ChildSa::outbound_after_peer).
+  // Ranks below every other SA with the same selectors in the SPD (ChildSa::outbound_after_peer)
+  // until the SA it replaces is gone: then promote() makes it an ordinary SA, so that it in
+  // turn outranks an SA that answers the next rekey. Control thread only (the flag is read
+  // when tables are built, never on the packet path).
   bool outboundAfterPeer() const { return outbound_after_peer_; }
+  void promote() { outbound_after_peer_ = false; }
 
   // The transforms of one worker (only that worker may use them).
   Transforms& transforms(size_t worker) { return *transforms_[worker]; }

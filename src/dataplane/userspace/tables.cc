@@ -3,8 +3,16 @@
 namespace vpngw::dataplane::userspace {
 
 Tables::Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas,
-               std::vector<NattSocket> natt, std::vector<Trap> traps)
-    : version_(version), sas_(std::move(sas)), natt_(std::move(natt)), traps_(std::move(traps)) {
+               std::vector<NattSocket> natt, std::vector<Trap> traps,
+               std::vector<std::shared_ptr<SaState>> retired)
+    : version_(version),
+      sas_(std::move(sas)),
+      retired_(std::move(retired)),
+      natt_(std::move(natt)),
+      traps_(std::move(traps)) {
+  for (const auto& sa : retired_) {
+    by_spi_[sa->spiIn()] = sa.get();  // an installed SA with the same SPI (below) wins
+  }
   for (size_t i = 0; i < traps_.size(); ++i) {
     trap_spd_.add(static_cast<uint32_t>(i), traps_[i].remote, traps_[i].local);
   }
@@ -32,6 +40,15 @@ void Tables::addPolicy(size_t i) {
     dst = sa.remoteTs();
   }
   spd_.add(static_cast<uint32_t>(i), dst, sa.localTs());
+}
+
+void promoteSuccessors(const std::vector<std::shared_ptr<SaState>>& sas, const SaState& gone) {
+  for (const auto& s : sas) {
+    if (s.get() != &gone && s->outboundAfterPeer() && s->tunnel() == gone.tunnel() &&
+        s->localTs() == gone.localTs() && s->remoteTs() == gone.remoteTs()) {
+      s->promote();
+    }
+  }
 }
 
 int Tables::nattFd(Ipv4 local) const {

@@ -25,9 +25,9 @@ struct NattSocket {
 class Tables {
  public:
   // sas in installation order (later ones win equal outbound matches); traps catch outbound
-  // packets no SA matches.
+  // packets no SA matches; retired SAs (replaced by a rekey) are found by inbound SPI only.
   Tables(uint64_t version, std::vector<std::shared_ptr<SaState>> sas, std::vector<NattSocket> natt,
-         std::vector<Trap> traps = {});
+         std::vector<Trap> traps = {}, std::vector<std::shared_ptr<SaState>> retired = {});
 
   uint64_t version() const { return version_; }
   const std::vector<std::shared_ptr<SaState>>& sas() const { return sas_; }
@@ -54,12 +54,17 @@ class Tables {
 
   uint64_t version_;
   std::vector<std::shared_ptr<SaState>> sas_;
+  std::vector<std::shared_ptr<SaState>> retired_;
   std::vector<NattSocket> natt_;
   std::unordered_map<uint32_t, SaState*> by_spi_;
   Spd spd_;
   std::vector<Trap> traps_;
   Spd trap_spd_;
 };
+
+// `gone` left the outbound path (removed or retired): the SAs that waited for it (same tunnel,
+// same selectors, outbound_after_peer) become ordinary SAs.
+void promoteSuccessors(const std::vector<std::shared_ptr<SaState>>& sas, const SaState& gone);
 
 // The published snapshot: one writer (the control thread), many readers. Readers compare an
 // atomic version with their snapshot's once per batch and take the (briefly locked) pointer

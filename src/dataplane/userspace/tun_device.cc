@@ -10,11 +10,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
+
 namespace vpngw::dataplane::userspace {
 
 namespace {
-
-std::string errnoText() { return std::strerror(errno); }
 
 Result<UniqueFd> openQueue(const std::string& name, short flags) {
   UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));

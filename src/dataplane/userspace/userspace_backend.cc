@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "base/errno_text.h"
 #include "dataplane/userspace/mss_clamp.h"
 
 #ifndef UDP_GRO
@@ -24,8 +25,6 @@ namespace vpngw::dataplane::userspace {
 namespace {
 
 constexpr int kSocketBuffer = 8 << 20;
-
-std::string errnoText() { return std::strerror(errno); }
 
 // SO_*BUFFORCE (CAP_NET_ADMIN) passes net.core.[rw]mem_max; the plain option is the fallback.
 void setBuffers(int fd) {
@@ -173,7 +172,8 @@ std::string UserspaceBackend::describe() const {
 }
 
 void UserspaceBackend::publishLocked() {
-  holder_.publish(std::make_shared<const Tables>(++version_, sas_, natt_, traps_.traps()));
+  holder_.publish(
+      std::make_shared<const Tables>(++version_, sas_, natt_, traps_.traps(), retired_));
   // Idle workers look at the new tables at once, so a removed SA's keys go promptly.
   for (auto& w : workers_) {
     w->wake();
@@ -211,13 +211,24 @@ void UserspaceBackend::install(const ChildSa& sa) {
 }
 
 void UserspaceBackend::removeLocked(uint32_t spi_in) {
-  auto it = std::find_if(sas_.begin(), sas_.end(),
-                         [spi_in](const auto& s) { return s->spiIn() == spi_in; });
+  auto spi_is = [spi_in](const auto& s) { return s->spiIn() == spi_in; };
+  if (auto r = std::find_if(retired_.begin(), retired_.end(), spi_is); r != retired_.end()) {
+    std::shared_ptr<SaState> s = *r;
+    retired_.erase(r);
+    publishLocked();  // its routes went when it retired
+    SaCounters c = s->counters(0, 0);
+    logger_.info("dataplane", "tunnel " + s->tunnel() + ": retired SA " + spiHex(spi_in) +
+                                  " removed (" + std::to_string(c.packets_in) + " packets in, " +
+                                  std::to_string(c.packets_out) + " out)");
+    return;
+  }
+  auto it = std::find_if(sas_.begin(), sas_.end(), spi_is);
   if (it == sas_.end()) {
     return;
   }
   std::shared_ptr<SaState> s = *it;
   sas_.erase(it);
+  promoteSuccessors(sas_, *s);
   publishLocked();
   routes_->release(s->routes());
   SaCounters c = s->counters(0, 0);
@@ -229,6 +240,23 @@ void UserspaceBackend::removeLocked(uint32_t spi_in) {
 void UserspaceBackend::remove(uint32_t spi_in) {
   std::lock_guard lock(mu_);
   removeLocked(spi_in);
+}
+
+void UserspaceBackend::retire(uint32_t spi_in) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(sas_.begin(), sas_.end(),
+                         [spi_in](const auto& s) { return s->spiIn() == spi_in; });
+  if (it == sas_.end()) {
+    return;
+  }
+  std::shared_ptr<SaState> s = *it;
+  sas_.erase(it);
+  retired_.push_back(s);
+  promoteSuccessors(sas_, *s);
+  publishLocked();
+  routes_->release(s->routes());  // held by its successor as well
+  logger_.info("dataplane", "tunnel " + s->tunnel() + ": SA " + spiHex(spi_in) +
+                                " retired (inbound only until removed)");
 }
 
 SaCounters UserspaceBackend::counters(uint32_t spi_in) const {

@@ -62,6 +62,7 @@ class UserspaceBackend final : public Backend {
 
   void install(const ChildSa& sa) override;
   void remove(uint32_t spi_in) override;
+  void retire(uint32_t spi_in) override;
   SaCounters counters(uint32_t spi_in) const override;
   void peerMoved(uint32_t spi_in, const Endpoint& remote) override;
   std::optional<TimePoint> lastInbound(uint32_t spi_in) const override;
@@ -94,8 +95,9 @@ class UserspaceBackend final : public Backend {
   TableHolder holder_;
 
   mutable std::mutex mu_;  // the control-side state below (install/remove/adopt/status)
-  std::vector<std::shared_ptr<SaState>> sas_;  // installation order
-  TrapSet traps_;                              // their routes are held in routes_
+  std::vector<std::shared_ptr<SaState>> sas_;      // installation order
+  std::vector<std::shared_ptr<SaState>> retired_;  // inbound only, until remove()
+  TrapSet traps_;                                  // their routes are held in routes_
   std::vector<NattSocket> natt_;
   std::vector<UniqueFd> natt_fds_;  // our duplicates of the daemon's port-4500 sockets
   std::vector<std::unique_ptr<Source>> sources_;

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base/errno_text.h"
+
 #ifndef UDP_GRO
 #define UDP_GRO 104  // linux/udp.h; older libc headers lack it
 #endif
@@ -35,8 +37,6 @@ constexpr int kRecvRoundsPerEvent = 8;
 constexpr int64_t kKeepaliveCheckMs = 1000;
 constexpr int64_t kKeepaliveIdleMs = 20000;  // RFC 3948 §4: default 20 s
 constexpr int kMaxEvents = 16;
-
-std::string errnoText() { return std::strerror(errno); }
 
 Endpoint fromSockaddr(const sockaddr_in& sa) {
   return {Ipv4{ntohl(sa.sin_addr.s_addr)}, ntohs(sa.sin_port)};

@@ -12,8 +12,7 @@ constexpr size_t kMaxNonce = 256;  // RFC 2409 §5
 constexpr size_t kIpv4Size = 4;
 constexpr size_t kIpv6Size = 16;
 constexpr size_t kIsakmpSpiSize = 16;  // CKY-I | CKY-R (RFC 2408 §3.15, RFC 3706 §7)
-constexpr size_t kIpsecSpiSize = 4;
-constexpr size_t kCpiSize = 2;  // IPComp CPI (RFC 2407 §4.4.1.1)
+constexpr size_t kCpiSize = 2;         // IPComp CPI (RFC 2407 §4.4.1.1)
 
 template <typename T>
 Result<PayloadBody> lift(Result<T> r) {

@@ -11,6 +11,9 @@
 
 namespace vpngw::wire::v1::detail {
 
+// An ESP/AH SPI in SA, notification and delete payloads (RFC 2407 §4.5).
+inline constexpr size_t kIpsecSpiSize = 4;
+
 Result<PayloadBody> decodeBody(uint8_t type, ByteView body);
 void encodeBody(const PayloadBody& body, ByteWriter& out);
 

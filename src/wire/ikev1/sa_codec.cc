@@ -15,7 +15,6 @@ constexpr size_t kProposalFixedSize = 8;
 constexpr size_t kTransformFixedSize = 8;
 constexpr uint16_t kAttrFormatTv = 0x8000;  // AF bit: Type/Value, no length field
 constexpr size_t kMaxIsakmpSpi = 16;        // a cookie pair at most (RFC 2408 §2.4)
-constexpr size_t kIpsecSpiSize = 4;
 
 Error saError(const std::string& what) { return payloadError(payload::kSa, what); }
 

@@ -16,7 +16,7 @@ namespace vpngw::cli {
 namespace {
 
 using api::testing::ApiHarness;
-using Json = nlohmann::json;
+using ApiJson = nlohmann::json;
 
 struct CliRun {
   int code = -1;
@@ -95,7 +95,7 @@ TEST_F(CliTest, CreateListShowUpdateDeleteEveryKind) {
   EXPECT_NE(list.out.find("10.2.0.0/24"), std::string::npos);
   CliRun shown = run(ResourceKind::Tunnel, "show", {"t1"}, [](auto& c) { c.json = true; });
   ASSERT_EQ(shown.code, kExitOk);
-  Json j = Json::parse(shown.out);
+  ApiJson j = ApiJson::parse(shown.out);
   EXPECT_EQ(j["ike"]["dh_group"], 14);  // --set with a dotted key, typed
   EXPECT_FALSE(j.contains("psk"));
   CliRun upd = run(ResourceKind::Tunnel, "update", {"t1"}, [](auto& c) {
@@ -104,7 +104,7 @@ TEST_F(CliTest, CreateListShowUpdateDeleteEveryKind) {
   ASSERT_EQ(upd.code, kExitOk) << upd.err;
   EXPECT_EQ(h_.hooks().lastApplied().change.changed.size(), 1u);  // reconnects
   CliRun gws = run(ResourceKind::Gateway, "list", {}, [](auto& c) { c.json = true; });
-  EXPECT_EQ(Json::parse(gws.out)["items"][0]["tunnel_count"], 1);
+  EXPECT_EQ(ApiJson::parse(gws.out)["items"][0]["tunnel_count"], 1);
   EXPECT_EQ(run(ResourceKind::Tunnel, "delete", {"t1"}).code, kExitOk);
   EXPECT_EQ(run(ResourceKind::Gateway, "delete", {"gw-a"}).code, kExitOk);
   EXPECT_EQ(run(ResourceKind::CustomerGateway, "delete", {"site-b"}).code, kExitOk);
@@ -140,7 +140,7 @@ TEST_F(CliTest, BatchDeleteSearchCsvAndTenantScope) {
     c.json = true;
   });
   ASSERT_EQ(found.code, kExitOk);
-  EXPECT_EQ(Json::parse(found.out)["total"], 1);
+  EXPECT_EQ(ApiJson::parse(found.out)["total"], 1);
   CliRun csv = run(ResourceKind::Tunnel, "list", {}, [](auto& c) {
     c.csv = true;
     c.sort = "-name";
@@ -151,12 +151,12 @@ TEST_F(CliTest, BatchDeleteSearchCsvAndTenantScope) {
   EXPECT_EQ(run(ResourceKind::Tunnel, "delete", {"alpha", "nope"}).code, kExitNotFound);
   EXPECT_EQ(run(ResourceKind::Tunnel, "delete", {"alpha", "beta"}).code, kExitOk);  // batch
   CliRun left = run(ResourceKind::Tunnel, "list", {}, [](auto& c) { c.json = true; });
-  EXPECT_EQ(Json::parse(left.out)["total"], 1);
+  EXPECT_EQ(ApiJson::parse(left.out)["total"], 1);
   // The operator acting on another tenant sees that tenant's (empty) world.
   h_.newTenant("acme");
   api_.tenant = "acme";
   CliRun other = run(ResourceKind::Tunnel, "list", {}, [](auto& c) { c.json = true; });
-  EXPECT_EQ(Json::parse(other.out)["total"], 0);
+  EXPECT_EQ(ApiJson::parse(other.out)["total"], 0);
 }
 
 TEST_F(CliTest, TunnelConfigAndReset) {

@@ -15,14 +15,7 @@ namespace {
 using test::hex;
 using test::hexOf;
 
-PrfPtr makePrf(uint16_t id) {
-  auto prf = createPrf(id);
-  if (!prf) {
-    ADD_FAILURE() << prf.error().message;
-    return nullptr;
-  }
-  return std::move(prf.value());
-}
+using test::makePrf;
 
 struct KdfVector {
   uint16_t prf;

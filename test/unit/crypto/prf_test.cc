@@ -13,14 +13,7 @@ using test::hex;
 using test::hexOf;
 using test::repeat;
 
-PrfPtr makePrf(uint16_t id) {
-  auto prf = createPrf(id);
-  if (!prf) {
-    ADD_FAILURE() << prf.error().message;
-    return nullptr;
-  }
-  return std::move(prf.value());
-}
+using test::makePrf;
 
 struct PrfVector {
   const char* name;

@@ -3,12 +3,16 @@
 // 16-bit words, one at a time), independent of the data plane's fast checksum code.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/ip.h"
 
 namespace vpngw::dataplane::userspace::test {
+
+// An address literal of the test (must parse).
+inline Ipv4 ip(std::string_view s) { return *Ipv4::parse(s); }
 
 inline uint16_t get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 inline uint32_t get32(const uint8_t* p) {

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "packet_builder.h"
+
 namespace vpngw::dataplane::userspace {
 namespace {
 
-Ipv4 ip(std::string_view s) { return *Ipv4::parse(s); }
+using test::ip;
 Ipv4Range range(std::string_view cidr) { return Ipv4Range::of(*Subnet::parse(cidr)); }
 Ipv4Range range(std::string_view a, std::string_view b) { return {ip(a), ip(b)}; }
 

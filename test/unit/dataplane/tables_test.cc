@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "packet_builder.h"
 #include "tunnel_fixture.h"
 
 namespace vpngw::dataplane::userspace {
@@ -29,7 +30,7 @@ std::shared_ptr<SaState> makeSa(uint32_t spi_in, std::string_view remote_subnet,
   return std::move(*s);
 }
 
-Ipv4 ip(std::string_view s) { return *Ipv4::parse(s); }
+using test::ip;
 
 TEST(Tables, LooksUpByInboundSpiAndBySelectors) {
   auto sa1 = makeSa(0x100, "10.2.0.0/24");
@@ -66,6 +67,35 @@ TEST(Tables, AnsweredRekeyWaitsUntilTheOldSaIsGone) {
   auto ours = makeSa(0x102, "10.2.0.0/24");
   Tables three(3, {old_sa, answered, ours}, {});
   EXPECT_EQ(three.outbound(ip("10.1.0.5"), ip("10.2.0.5")), ours.get());
+}
+
+TEST(Tables, RetiredSaDecryptsButNeverSends) {
+  auto old_sa = makeSa(0x100, "10.2.0.0/24");
+  auto answered = makeSa(0x101, "10.2.0.0/24", false, /*outbound_after_peer=*/true);
+  Tables t(1, {answered}, {}, {}, {old_sa});
+  EXPECT_EQ(t.inbound(0x100), old_sa.get()) << "the peer may still send on the old SA";
+  EXPECT_EQ(t.inbound(0x101), answered.get());
+  EXPECT_EQ(t.outbound(ip("10.1.0.5"), ip("10.2.0.5")), answered.get())
+      << "a retired SA leaves the outbound path, even for an SA that waits for the peer";
+  Tables alone(2, {}, {}, {}, {old_sa});
+  EXPECT_EQ(alone.outbound(ip("10.1.0.5"), ip("10.2.0.5")), nullptr);
+}
+
+// Two rekeys in a row answered by us: the SA that answered the first one must outrank the one
+// that answers the second once its predecessor is gone, or we would send on an SA the peer has
+// not installed yet.
+TEST(Tables, AnsweredRekeyIsPromotedWhenItsPredecessorGoes) {
+  auto first = makeSa(0x100, "10.2.0.0/24");
+  auto second = makeSa(0x101, "10.2.0.0/24", false, /*outbound_after_peer=*/true);
+  auto other_tunnel = makeSa(0x200, "10.3.0.0/24", false, true);
+  std::vector<std::shared_ptr<SaState>> sas{second, other_tunnel};
+  promoteSuccessors(sas, *first);  // the peer deleted the first SA
+  EXPECT_FALSE(second->outboundAfterPeer());
+  EXPECT_TRUE(other_tunnel->outboundAfterPeer()) << "other selectors: not its successor";
+  auto third = makeSa(0x102, "10.2.0.0/24", false, /*outbound_after_peer=*/true);
+  Tables t(2, {second, third}, {});
+  EXPECT_EQ(t.outbound(ip("10.1.0.5"), ip("10.2.0.5")), second.get())
+      << "the next answered rekey waits for the peer again";
 }
 
 TEST(Tables, RouteModeSaIsFoundByItsRoutes) {

@@ -13,7 +13,7 @@
 namespace vpngw::engine {
 namespace {
 
-const Ipv4 kLoopback{0x7f000001};
+const Ipv4 kLoopbackAddress{0x7f000001};
 
 struct Received {
   Endpoint remote;
@@ -35,14 +35,14 @@ std::vector<Received> receiveCount(UdpSocket& s, size_t count) {
 }
 
 TEST(UdpSocket, BindsAnyFreePortAndReportsIt) {
-  Result<UdpSocket> s = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> s = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(s->local().address, kLoopback);
+  EXPECT_EQ(s->local().address, kLoopbackAddress);
   EXPECT_NE(s->local().port, 0);
 }
 
 TEST(UdpSocket, SecondBindOfTheSameEndpointFails) {
-  Result<UdpSocket> first = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> first = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(first.ok());
   Result<UdpSocket> second = UdpSocket::bind(first->local());
   ASSERT_FALSE(second.ok());
@@ -51,8 +51,8 @@ TEST(UdpSocket, SecondBindOfTheSameEndpointFails) {
 }
 
 TEST(UdpSocket, SendsPrefixAndDataAsOneDatagram) {
-  Result<UdpSocket> a = UdpSocket::bind({kLoopback, 0});
-  Result<UdpSocket> b = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> a = UdpSocket::bind({kLoopbackAddress, 0});
+  Result<UdpSocket> b = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(a.ok() && b.ok());
   Bytes prefix{0, 0, 0, 0};
   Bytes data{1, 2, 3};
@@ -66,8 +66,8 @@ TEST(UdpSocket, SendsPrefixAndDataAsOneDatagram) {
 }
 
 TEST(UdpSocket, ReceivesMoreThanOneBatchAndRespectsTheBudget) {
-  Result<UdpSocket> a = UdpSocket::bind({kLoopback, 0});
-  Result<UdpSocket> b = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> a = UdpSocket::bind({kLoopbackAddress, 0});
+  Result<UdpSocket> b = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(a.ok() && b.ok());
   constexpr size_t kCount = UdpSocket::kBatch * 3 + 5;
   for (size_t i = 0; i < kCount; ++i) {
@@ -91,8 +91,8 @@ TEST(UdpSocket, ReceivesMoreThanOneBatchAndRespectsTheBudget) {
 }
 
 TEST(UdpSocket, LargestDatagramArrivesWhole) {
-  Result<UdpSocket> a = UdpSocket::bind({kLoopback, 0});
-  Result<UdpSocket> b = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> a = UdpSocket::bind({kLoopbackAddress, 0});
+  Result<UdpSocket> b = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(a.ok() && b.ok());
   Bytes big(65507, 0x5a);  // the IPv4 UDP maximum
   ASSERT_TRUE(a->sendTo(b->local(), {}, view(big)).ok());
@@ -118,7 +118,7 @@ TEST(IkeSockets, DistinctBindAddressesInConfigOrder) {
 
 TEST(IkeSockets, BindsBothPortsPerAddress) {
   Ipv4 second{0x7f000002};
-  Result<IkeSockets> s = IkeSockets::bind({kLoopback, second}, {0, 0});
+  Result<IkeSockets> s = IkeSockets::bind({kLoopbackAddress, second}, {0, 0});
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->entries().size(), 4u);
   EXPECT_FALSE(s->entries()[0].natt);
@@ -127,14 +127,14 @@ TEST(IkeSockets, BindsBothPortsPerAddress) {
   Endpoint natt = s->entries()[1].socket.local();
   ASSERT_NE(s->find(natt), nullptr);
   EXPECT_TRUE(s->find(natt)->natt);
-  EXPECT_EQ(s->find({kLoopback, 1}), nullptr);
+  EXPECT_EQ(s->find({kLoopbackAddress, 1}), nullptr);
   EXPECT_NE(s->describe().find(natt.toString()), std::string::npos);
 }
 
 TEST(IkeSockets, BindFailureNamesTheEndpoint) {
-  Result<UdpSocket> taken = UdpSocket::bind({kLoopback, 0});
+  Result<UdpSocket> taken = UdpSocket::bind({kLoopbackAddress, 0});
   ASSERT_TRUE(taken.ok());
-  Result<IkeSockets> s = IkeSockets::bind({kLoopback}, {taken->local().port, 0});
+  Result<IkeSockets> s = IkeSockets::bind({kLoopbackAddress}, {taken->local().port, 0});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find(taken->local().toString()), std::string::npos);
 }

@@ -8,7 +8,7 @@
 namespace vpngw::esp {
 namespace {
 
-constexpr uint32_t kSpi = 0xa11a0001;
+constexpr uint32_t kAhSpi = 0xa11a0001;
 
 struct AhCase {
   const char* name;
@@ -40,7 +40,7 @@ class AhTest : public ::testing::TestWithParam<AhCase> {
  protected:
   AhTest() : key_(test::pattern(integSpec(GetParam().integ_id)->key_size, 0x77)) {}
   SaParams params(bool esn) const {
-    return SaParams{kSpi, encr::kNone, 0, GetParam().integ_id, esn, {}, view(key_)};
+    return SaParams{kAhSpi, encr::kNone, 0, GetParam().integ_id, esn, {}, view(key_)};
   }
   size_t icvSize() const { return integSpec(GetParam().integ_id)->icv_size; }
   Bytes seal(uint64_t seq, bool esn, const Bytes& inner) {
@@ -73,12 +73,12 @@ TEST_P(AhTest, BuildsTheOuterPacket) {
   EXPECT_EQ(p[20], kNextHeaderIpv4);
   EXPECT_EQ(p[21], ah_len / 4 - 2);
   EXPECT_EQ(loadU16(p.data() + 22), 0);
-  EXPECT_EQ(loadU32(p.data() + 24), kSpi);
+  EXPECT_EQ(loadU32(p.data() + 24), kAhSpi);
   EXPECT_EQ(loadU32(p.data() + 28), 5u);
   EXPECT_EQ(Bytes(p.begin() + 20 + static_cast<long>(ah_len), p.end()), inner);
   auto head = peekAhPacket(view(p));
   ASSERT_TRUE(head.ok());
-  EXPECT_EQ(head->spi, kSpi);
+  EXPECT_EQ(head->spi, kAhSpi);
   EXPECT_EQ(head->seq, 5u);
   EXPECT_EQ(head->src.value, 0xc0000201u);
   EXPECT_EQ(head->dst.value, 0xc6336402u);
@@ -198,7 +198,7 @@ INSTANTIATE_TEST_SUITE_P(All, AhTest, ::testing::ValuesIn(kCases),
 class AhMalformed : public ::testing::Test {
  protected:
   AhMalformed() : key_(test::pattern(20)) {
-    SaParams sa{kSpi, encr::kNone, 0, integ::kHmacSha1_96, false, {}, view(key_)};
+    SaParams sa{kAhSpi, encr::kNone, 0, integ::kHmacSha1_96, false, {}, view(key_)};
     auto out = AhOutbound::create(sa);
     Bytes inner = test::ipv4Packet(48);
     packet_.resize(inner.size() + out->maxOverhead());
@@ -255,7 +255,7 @@ TEST_F(AhMalformed, OuterHeaderChecks) {
 TEST_F(AhMalformed, InnerPacketChecks) {
   // Authenticated packets whose inner part is wrong for tunnel mode.
   Bytes key = test::pattern(20);
-  SaParams sa{kSpi, encr::kNone, 0, integ::kHmacSha1_96, false, {}, view(key)};
+  SaParams sa{kAhSpi, encr::kNone, 0, integ::kHmacSha1_96, false, {}, view(key)};
   auto out = AhOutbound::create(sa);
   auto in = AhInbound::create(sa);
   auto lax = AhInbound::create(sa, InboundOptions{.require_ip_payload = false});

@@ -16,7 +16,7 @@ namespace {
 
 using test::Suite;
 
-constexpr uint32_t kSpi = 0xc0ffee01;
+constexpr uint32_t kRoundtripSpi = 0xc0ffee01;
 
 std::vector<size_t> sizes() {
   std::vector<size_t> out;
@@ -36,9 +36,10 @@ class EspSuiteTest : public ::testing::TestWithParam<Suite> {};
 TEST_P(EspSuiteTest, RoundTripsEverySize) {
   const Suite& s = GetParam();
   for (bool esn : {false, true}) {
-    auto out = EspOutbound::create(s.params(kSpi, esn));
+    auto out = EspOutbound::create(s.params(kRoundtripSpi, esn));
     ASSERT_TRUE(out.ok()) << out.error().message;
-    auto in = EspInbound::create(s.params(kSpi, esn), InboundOptions{.require_ip_payload = false});
+    auto in = EspInbound::create(s.params(kRoundtripSpi, esn),
+                                 InboundOptions{.require_ip_payload = false});
     ASSERT_TRUE(in.ok()) << in.error().message;
     uint64_t seq = esn ? 0xfffffff0ull : 1;  // crosses the 2^32 boundary with ESN
     for (size_t n : sizes()) {
@@ -51,7 +52,7 @@ TEST_P(EspSuiteTest, RoundTripsEverySize) {
       ASSERT_EQ(*len % 4, 0u);  // RFC 4303 §2.4: the ICV starts and ends 4-byte aligned
       auto header = peekEspHeader(ByteView(buf.data(), *len));
       ASSERT_TRUE(header.ok());
-      EXPECT_EQ(header->spi, kSpi);
+      EXPECT_EQ(header->spi, kRoundtripSpi);
       EXPECT_EQ(header->seq, static_cast<uint32_t>(seq));
       auto r = in->decapsulate(seq, std::span(buf.data(), *len));
       ASSERT_TRUE(r.ok()) << s.name << " n=" << n << " esn=" << esn << ": " << toString(r.error());
@@ -67,7 +68,7 @@ TEST_P(EspSuiteTest, MatchesTheReferenceConstruction) {
   const Suite& s = GetParam();
   auto e = *encrSpec(s.encr_id, s.key_bits);
   for (bool esn : {false, true}) {
-    auto out = EspOutbound::create(s.params(kSpi, esn));
+    auto out = EspOutbound::create(s.params(kRoundtripSpi, esn));
     ASSERT_TRUE(out.ok());
     Bytes iv = test::pattern(e.iv_size, 0x42);
     out->setIvForTesting(view(iv));
@@ -82,7 +83,7 @@ TEST_P(EspSuiteTest, MatchesTheReferenceConstruction) {
         auto len = out->encapsulate(seq, view(payload), buf);
         ASSERT_TRUE(len.ok());
         buf.resize(*len);
-        Bytes expected = test::referenceSeal(s, kSpi, seq, esn, view(iv),
+        Bytes expected = test::referenceSeal(s, kRoundtripSpi, seq, esn, view(iv),
                                              view(test::padded(view(payload), e.block_size, 4)));
         ASSERT_EQ(toHex(view(buf)), toHex(view(expected))) << s.name << " n=" << n;
       }
@@ -92,8 +93,8 @@ TEST_P(EspSuiteTest, MatchesTheReferenceConstruction) {
 
 TEST_P(EspSuiteTest, EncryptsInPlace) {
   const Suite& s = GetParam();
-  auto out = EspOutbound::create(s.params(kSpi, false));
-  auto in = EspInbound::create(s.params(kSpi, false));
+  auto out = EspOutbound::create(s.params(kRoundtripSpi, false));
+  auto in = EspInbound::create(s.params(kRoundtripSpi, false));
   ASSERT_TRUE(out.ok() && in.ok());
   Bytes inner = test::ipv4Packet(333, 9);
   // The zero-copy layout: the inner packet already sits at payloadOffset().
@@ -118,8 +119,8 @@ TEST_P(EspSuiteTest, EncryptsInPlace) {
 TEST_P(EspSuiteTest, CbcIvsAreFreshPerPacket) {
   const Suite& s = GetParam();
   auto e = *encrSpec(s.encr_id, s.key_bits);
-  auto out = EspOutbound::create(s.params(kSpi, false));
-  auto other = EspOutbound::create(s.params(kSpi, false));
+  auto out = EspOutbound::create(s.params(kRoundtripSpi, false));
+  auto other = EspOutbound::create(s.params(kRoundtripSpi, false));
   ASSERT_TRUE(out.ok() && other.ok());
   Bytes payload = test::ipv4Packet(40);
   std::set<Bytes> ivs;

@@ -11,7 +11,7 @@ namespace {
 
 using test::Suite;
 
-constexpr uint32_t kSpi = 0x01020304;
+constexpr uint32_t kTamperSpi = 0x01020304;
 
 std::vector<Suite> authenticatedSuites() {
   std::vector<Suite> out;
@@ -26,7 +26,7 @@ std::vector<Suite> authenticatedSuites() {
 class EspTamperTest : public ::testing::TestWithParam<Suite> {
  protected:
   Bytes seal(uint64_t seq, bool esn, ByteView payload) {
-    auto out = EspOutbound::create(GetParam().params(kSpi, esn));
+    auto out = EspOutbound::create(GetParam().params(kTamperSpi, esn));
     EXPECT_TRUE(out.ok());
     Bytes buf(payload.size() + out->maxOverhead());
     auto n = out->encapsulate(seq, payload, buf);
@@ -41,7 +41,7 @@ TEST_P(EspTamperTest, EveryBitFlipIsRefused) {
     const uint64_t seq = esn ? 0x300000007ull : 7;
     Bytes inner = test::ipv4Packet(61);
     Bytes packet = seal(seq, esn, view(inner));
-    auto in = EspInbound::create(GetParam().params(kSpi, esn));
+    auto in = EspInbound::create(GetParam().params(kTamperSpi, esn));
     ASSERT_TRUE(in.ok());
     {
       Bytes copy = packet;
@@ -68,7 +68,7 @@ TEST_P(EspTamperTest, EveryBitFlipIsRefused) {
 TEST_P(EspTamperTest, TruncatedOrExtendedPacketsAreRefused) {
   Bytes inner = test::ipv4Packet(100);
   Bytes packet = seal(3, false, view(inner));
-  auto in = EspInbound::create(GetParam().params(kSpi, false));
+  auto in = EspInbound::create(GetParam().params(kTamperSpi, false));
   ASSERT_TRUE(in.ok());
   for (size_t len = 0; len < packet.size(); ++len) {
     Bytes copy(packet.begin(), packet.begin() + static_cast<long>(len));
@@ -93,7 +93,7 @@ TEST_P(EspTamperTest, AnotherKeyIsRefused) {
   }
   Bytes inner = test::ipv4Packet(50);
   Bytes packet = seal(1, false, view(inner));
-  auto in = EspInbound::create(other.params(kSpi, false));
+  auto in = EspInbound::create(other.params(kTamperSpi, false));
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(in->decapsulate(1, packet).error(), PacketError::kAuthFailed);
 }
@@ -108,8 +108,8 @@ class EspTrailerTest : public ::testing::TestWithParam<Suite> {
   // Seals plaintext (which must be aligned) and decapsulates it.
   PacketResult<Bytes> open(const Bytes& plaintext, bool require_ip = true) {
     Bytes iv = test::pattern(spec().iv_size, 3);
-    Bytes packet = test::referenceSeal(GetParam(), kSpi, 9, false, view(iv), view(plaintext));
-    auto in = EspInbound::create(GetParam().params(kSpi, false),
+    Bytes packet = test::referenceSeal(GetParam(), kTamperSpi, 9, false, view(iv), view(plaintext));
+    auto in = EspInbound::create(GetParam().params(kTamperSpi, false),
                                  InboundOptions{.require_ip_payload = require_ip});
     EXPECT_TRUE(in.ok());
     auto r = in->decapsulate(9, packet);
@@ -240,9 +240,9 @@ TEST_P(EspTrailerTest, RefusesUnalignedCiphertext) {
   auto e = spec();
   Bytes inner = test::ipv4Packet(40);
   Bytes iv = test::pattern(e.iv_size);
-  Bytes packet = test::referenceSeal(s, kSpi, 9, false, view(iv),
+  Bytes packet = test::referenceSeal(s, kTamperSpi, 9, false, view(iv),
                                      view(test::padded(view(inner), e.block_size, 4)));
-  auto in = EspInbound::create(s.params(kSpi, false));
+  auto in = EspInbound::create(s.params(kTamperSpi, false));
   ASSERT_TRUE(in.ok());
   // Removing 2 bytes breaks every alignment; removing 4 breaks CBC block alignment.
   Bytes two(packet.begin(), packet.end() - 2);
@@ -257,13 +257,13 @@ TEST_P(EspTrailerTest, RefusesAWrongSpiOrSequenceNumber) {
   Bytes inner = test::ipv4Packet(40);
   auto e = spec();
   Bytes iv = test::pattern(e.iv_size);
-  Bytes packet = test::referenceSeal(GetParam(), kSpi, 9, false, view(iv),
+  Bytes packet = test::referenceSeal(GetParam(), kTamperSpi, 9, false, view(iv),
                                      view(test::padded(view(inner), e.block_size, 4)));
-  auto in = EspInbound::create(GetParam().params(kSpi + 1, false));
+  auto in = EspInbound::create(GetParam().params(kTamperSpi + 1, false));
   ASSERT_TRUE(in.ok());
   Bytes copy = packet;
   EXPECT_EQ(in->decapsulate(9, copy).error(), PacketError::kSpiMismatch);
-  auto right = EspInbound::create(GetParam().params(kSpi, false));
+  auto right = EspInbound::create(GetParam().params(kTamperSpi, false));
   copy = packet;
   EXPECT_EQ(right->decapsulate(10, copy).error(), PacketError::kInvalidSeq);
   copy = packet;

@@ -12,25 +12,25 @@ namespace {
 using samples::hex;
 
 TEST(Ikev1VendorId, RecognisesByValue) {
-  struct Case {
+  struct VendorCase {
     const char* hex;
     VendorId id;
   };
-  for (Case c : {
-           Case{"afcad71368a1f1c96b8696fc77570100", VendorId::kDpd},
-           Case{"4a131c81070358455c5728f20e95452f", VendorId::kNatTRfc3947},   // "RFC 3947"
-           Case{"cd60464335df21f87cfdb2fc68b6a448", VendorId::kNatTDraft02},   // "...-02"
-           Case{"90cb80913ebb696e086381b5ec427b1f", VendorId::kNatTDraft02N},  // "...-02\n"
-           Case{"7d9419a65310ca6f2c179d9215529d56", VendorId::kNatTDraft03},   // "...-03"
-           Case{"4485152d18b6bbcd0be8a8469579ddcc", VendorId::kNatTDraftOld},  // "...-00"
-           Case{"8f8d83826d246b6fc7a8a6a428c11de8", VendorId::kNatTDraftOld},  // "...-08"
-           Case{"882fe56d6fd20dbc2251613b2ebe5beb", VendorId::kStrongSwan},    // "strongSwan"
-           Case{"09002689dfd6b712", VendorId::kXauth},
-           Case{"12f5f28c457168a9702d9fe274cc0100", VendorId::kCiscoUnity},
-           Case{"12f5f28c457168a9702d9fe274cc0102", VendorId::kCiscoUnity},  // other version
-           Case{"4048b7d56ebce88525e7de7f00d6c2d3", VendorId::kFragmentation},
-           Case{"4048b7d56ebce88525e7de7f00d6c2d3c0000000", VendorId::kFragmentation},
-           Case{"1e2b516905991c7d7c96fcbfb587e46100000009", VendorId::kMsNt5},
+  for (VendorCase c : {
+           VendorCase{"afcad71368a1f1c96b8696fc77570100", VendorId::kDpd},
+           VendorCase{"4a131c81070358455c5728f20e95452f", VendorId::kNatTRfc3947},   // "RFC 3947"
+           VendorCase{"cd60464335df21f87cfdb2fc68b6a448", VendorId::kNatTDraft02},   // "...-02"
+           VendorCase{"90cb80913ebb696e086381b5ec427b1f", VendorId::kNatTDraft02N},  // "...-02\n"
+           VendorCase{"7d9419a65310ca6f2c179d9215529d56", VendorId::kNatTDraft03},   // "...-03"
+           VendorCase{"4485152d18b6bbcd0be8a8469579ddcc", VendorId::kNatTDraftOld},  // "...-00"
+           VendorCase{"8f8d83826d246b6fc7a8a6a428c11de8", VendorId::kNatTDraftOld},  // "...-08"
+           VendorCase{"882fe56d6fd20dbc2251613b2ebe5beb", VendorId::kStrongSwan},    // "strongSwan"
+           VendorCase{"09002689dfd6b712", VendorId::kXauth},
+           VendorCase{"12f5f28c457168a9702d9fe274cc0100", VendorId::kCiscoUnity},
+           VendorCase{"12f5f28c457168a9702d9fe274cc0102", VendorId::kCiscoUnity},  // other version
+           VendorCase{"4048b7d56ebce88525e7de7f00d6c2d3", VendorId::kFragmentation},
+           VendorCase{"4048b7d56ebce88525e7de7f00d6c2d3c0000000", VendorId::kFragmentation},
+           VendorCase{"1e2b516905991c7d7c96fcbfb587e46100000009", VendorId::kMsNt5},
        }) {
     EXPECT_EQ(recognizeVendorId(hex(c.hex)), c.id) << c.hex;
   }
